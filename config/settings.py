@@ -1,0 +1,105 @@
+"""Infrastructure settings, read from the environment once into a frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SITES_DIR = REPO_ROOT / "config" / "sites"
+VAR_DIR = REPO_ROOT / "var"
+ENVIRONMENTS = ("production", "development", "test")
+_INSECURE_DEV_SECRET = "dev-insecure-secret-key-change-me-0123456789"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str
+    secret_key: str
+    env: str
+    sites_dir: Path
+    # How many proxies in front of us may set X-Forwarded-For (0: trust none).
+    trusted_proxy_hops: int = 0
+    # A comment still `received` after this many seconds is enqueued again by the sweeper.
+    sweep_after_seconds: int = 60
+    # How often beat runs the sweeper.
+    sweep_interval_seconds: int = 15
+    # Largest request body accepted at intake, in bytes.
+    max_request_bytes: int = 64 * 1024
+    # Hosts whose webhook URLs may resolve to loopback (only `sift dev` and tests set it).
+    webhook_allow_loopback_sites: tuple[str, ...] = ()
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Parse the environment; raise SettingsError naming the first bad value."""
+        environ = os.environ if environ is None else environ
+        env = environ.get("SIFT_ENV", "production")
+        if env not in ENVIRONMENTS:
+            raise SettingsError(f"SIFT_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+
+        database_url = environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'sift.db'}"
+        if urlsplit(database_url).scheme.split("+")[0] not in ("sqlite", "postgresql", "postgres"):
+            raise SettingsError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, not {database_url!r}")
+        if database_url.startswith("postgres://"):
+            database_url = "postgresql://" + database_url.removeprefix("postgres://")
+        if database_url.startswith("postgresql://"):
+            database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+
+        redis_url = environ.get("REDIS_URL", "")
+        if not redis_url:
+            raise SettingsError("REDIS_URL is required (sift dev starts an embedded Redis and sets it)")
+        if urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+            raise SettingsError(f"REDIS_URL must be a redis:// URL, not {redis_url!r}")
+
+        secret_key = environ.get("SIFT_SECRET_KEY", "")
+        if not secret_key:
+            if env == "production":
+                raise SettingsError("SIFT_SECRET_KEY is required in production (32+ random characters)")
+            secret_key = _INSECURE_DEV_SECRET
+        if len(secret_key) < 32:
+            raise SettingsError("SIFT_SECRET_KEY must be at least 32 characters long")
+
+        sites_dir = Path(environ.get("SIFT_SITES_DIR") or DEFAULT_SITES_DIR)
+        if not (sites_dir / "_defaults.yaml").is_file():
+            raise SettingsError(f"SIFT_SITES_DIR={sites_dir} has no _defaults.yaml")
+
+        allow_loopback = tuple(
+            name.strip() for name in environ.get("SIFT_WEBHOOK_ALLOW_LOOPBACK_SITES", "").split(",") if name.strip()
+        )
+        return cls(
+            database_url=database_url,
+            redis_url=redis_url,
+            secret_key=secret_key,
+            env=env,
+            sites_dir=sites_dir,
+            trusted_proxy_hops=_int(environ, "SIFT_TRUSTED_PROXY_HOPS", 0, minimum=0),
+            sweep_after_seconds=_int(environ, "SIFT_SWEEP_AFTER_SECONDS", 60, minimum=1),
+            sweep_interval_seconds=_int(environ, "SIFT_SWEEP_INTERVAL_SECONDS", 15, minimum=1),
+            max_request_bytes=_int(environ, "SIFT_MAX_REQUEST_BYTES", 64 * 1024, minimum=1024),
+            webhook_allow_loopback_sites=allow_loopback,
+        )
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, not {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}")
+    return value

@@ -1,0 +1,79 @@
+"""The `sift` command line."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from config.settings import Settings, SettingsError
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+def main() -> None:
+    """Sift: comment moderation."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (safe to run again)."""
+    from service.storage.db import upgrade_database
+
+    settings = load_settings()
+    upgrade_database(settings.database_url)
+    click.echo("database is up to date")
+
+
+@main.group()
+def sites() -> None:
+    """Sites that post comments."""
+
+
+@sites.command("create")
+@click.argument("name")
+@click.option("--display-name", default="", help="A human name for the site.")
+def sites_create(name: str, display_name: str) -> None:
+    """Create a site."""
+    from service.storage.accounts import AccountError, create_site
+    from service.storage.db import make_engine, make_session_factory, transaction
+
+    sessions = make_session_factory(make_engine(load_settings().database_url))
+    try:
+        with transaction(sessions) as session:
+            create_site(session, name, display_name)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created site {name}")
+
+
+# Commands that live beside the code they drive; each module exposes click commands.
+_COMMANDS = {
+    "service.commands.dev": ["dev_command"],
+    "service.commands.accounts": ["moderators", "keys"],
+    "service.commands.filters": ["eval_command", "train_command", "bench_command"],
+    "service.commands.learning": ["learn"],
+    "service.commands.privacy": ["privacy"],
+}
+
+for _module_name, _names in _COMMANDS.items():
+    try:
+        _module = importlib.import_module(_module_name)
+    except ModuleNotFoundError as _missing:
+        if _missing.name != _module_name:
+            raise
+        continue
+    for _name in _names:
+        if hasattr(_module, _name):
+            main.add_command(getattr(_module, _name))

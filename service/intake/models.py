@@ -1,0 +1,61 @@
+"""What a site form may send, and what intake answers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
+
+# The largest body any site may configure; each site's own limit is checked after parsing.
+ABSOLUTE_MAX_BODY_CHARS = 65_525
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _check_http_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError("must be an http:// or https:// URL")
+    return value
+
+
+Optional = Annotated[Any, BeforeValidator(_blank_to_none)]
+
+
+class CommentSubmission(BaseModel):
+    """A comment posted by a site's "Leave a Comment" form (JSON or form-encoded)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    thread: str = Field(min_length=1, max_length=500, description="The article's id or URL.")
+    body: str = Field(min_length=1, max_length=ABSOLUTE_MAX_BODY_CHARS)
+    author_name: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(None, max_length=245)
+    author_email: Annotated[EmailStr | None, BeforeValidator(_blank_to_none)] = Field(None, max_length=100)
+    author_url: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(None, max_length=200)
+    parent: Annotated[int | None, BeforeValidator(_blank_to_none)] = Field(None, ge=1, le=2**62)
+    page_url: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(None, max_length=2000)
+    form_token: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(None, max_length=500)
+
+    @field_validator("author_url", "page_url")
+    @classmethod
+    def _http_urls(cls, value: str | None) -> str | None:
+        return None if value is None else _check_http_url(value)
+
+    @field_validator("thread", "body", "author_name")
+    @classmethod
+    def _no_control_characters(cls, value: str | None) -> str | None:
+        if value is not None and any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+            raise ValueError("must not contain control characters")
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain NUL")
+        return value
+
+
+class CommentAccepted(BaseModel):
+    id: int
+    status: Literal["received"]
+    status_url: str

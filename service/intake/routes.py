@@ -1,0 +1,106 @@
+"""`POST /v1/sites/{site}/comments`: validate, run the cheap checks, store, commit, then enqueue."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import structlog
+from flask import Blueprint, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from service.api import document, parse, read_body
+from service.domain.receipts import receipt_for
+from service.errors import ApiError
+from service.intake.form_tokens import form_token_status
+from service.intake.models import CommentAccepted, CommentSubmission
+from service.services import services
+from service.storage.models import Comment, Site
+from workers import names
+
+blueprint = Blueprint("intake", __name__)
+log = structlog.get_logger(__name__)
+
+
+@blueprint.post("/v1/sites/<site_name>/comments")
+@document(
+    "POST", "/v1/sites/{site_name}/comments", summary="Submit a comment", tags=("public",),
+    body=CommentSubmission, responses={202: CommentAccepted, 303: None}, form=True,
+    path_params={"site_name": "string"},
+)
+def submit_comment(site_name: str) -> ResponseReturnValue:
+    data, from_form = read_body(allow_form=True)
+    app = services()
+    policy = app.policies.for_site(site_name)
+    honeypot_filled = bool(str(data.pop(policy.intake.honeypot_field, "") or "").strip())
+    submission = parse(CommentSubmission, data)
+    if len(submission.body) > policy.intake.max_body_chars:
+        raise ApiError(
+            422, "Some fields are invalid.",
+            fields={"body": f"must be at most {policy.intake.max_body_chars} characters"},
+        )
+    _check_origin(policy.intake.allowed_origins)
+
+    with app.sessions() as session, session.begin():
+        site = session.scalar(select(Site).where(Site.name == site_name))
+        if site is None:
+            raise ApiError(404, f"No site named {site_name!r}.")
+        if not site.is_open or not policy.intake.open:
+            raise ApiError(403, "This site is not accepting comments.", code="site_closed")
+        if submission.parent is not None:
+            parent = session.get(Comment, submission.parent)
+            if parent is None or parent.site_id != site.id or parent.thread != submission.thread:
+                raise ApiError(422, "Some fields are invalid.", fields={"parent": "no such comment in this thread"})
+        comment = Comment(
+            site_id=site.id,
+            thread=submission.thread,
+            parent_id=submission.parent,
+            body=submission.body,
+            author_name=submission.author_name or "",
+            author_email=(submission.author_email or "").lower(),
+            author_url=submission.author_url or "",
+            page_url=submission.page_url or "",
+            client_ip=request.remote_addr or "",
+            user_agent=(request.user_agent.string or "")[:500],
+            honeypot_filled=honeypot_filled,
+            form_token_status=form_token_status(site_name, policy, submission.form_token),
+            request_id=request.headers.get("X-Request-Id", "")[:64],
+            enqueue_count=1,
+        )
+        session.add(comment)
+    # Committed: from here on nothing is lost, since the sweeper re-sends what never reached the queue.
+    _enqueue(comment.id)
+
+    receipt = receipt_for(app.settings.secret_key, comment.id)
+    status_url = url_for("public.comment_status", comment_id=comment.id, receipt=receipt, _external=True)
+    log.info("intake.accepted", comment_id=comment.id, site=site_name)
+    if from_form and submission.page_url and _may_redirect_to(submission.page_url, policy.intake.allowed_origins):
+        return redirect(f"{submission.page_url.split('#')[0]}#sift-comment-{comment.id}", code=303)
+    body = CommentAccepted(id=comment.id, status="received", status_url=status_url)
+    return jsonify(body.model_dump()), 202, {"Location": status_url}
+
+
+def _enqueue(comment_id: int) -> None:
+    try:
+        services().celery.send_task(names.MODERATE_COMMENT, args=[comment_id])
+    except Exception as error:  # noqa: BLE001 - any broker failure is recovered by the sweeper
+        log.warning("intake.enqueue_failed", comment_id=comment_id, error=str(error))
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _check_origin(allowed: tuple[str, ...]) -> None:
+    origin = request.headers.get("Origin")
+    if allowed and origin and origin.lower() not in {o.lower() for o in allowed}:
+        raise ApiError(403, "This origin may not post comments to this site.", code="origin_not_allowed")
+
+
+def _may_redirect_to(page_url: str, allowed: tuple[str, ...]) -> bool:
+    """Redirect form posts only back to the site's own pages, never to an arbitrary URL."""
+    target = _origin_of(page_url)
+    if allowed:
+        return target in {o.lower() for o in allowed}
+    return target == _origin_of(request.host_url)

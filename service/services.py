@@ -1,0 +1,30 @@
+"""The long-lived objects one web process shares across requests, kept in `app.extensions`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+from celery import Celery
+from flask import current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from config.sites import SitePolicies
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    redis: redis.Redis
+    celery: Celery
+    policies: SitePolicies
+
+
+def services() -> Services:
+    """Return the current app's services."""
+    found: Services = current_app.extensions["sift"]
+    return found

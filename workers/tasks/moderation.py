@@ -1,0 +1,140 @@
+"""`moderation.moderate_comment`: ids in, the pure pipeline, a compare-and-set out."""
+
+from __future__ import annotations
+
+import redis
+import structlog
+from celery import shared_task
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from service.domain.statuses import RejectionReason, Status
+from service.storage.comments import SYSTEM, change_status
+from service.storage.models import Comment, Site, Verdict, utcnow
+from workers import names
+from workers.context import gather_context
+from workers.filters.base import Action, AuthorHistory, Category, CommentInput, Decision
+from workers.filters.pipeline import pipeline_for
+from workers.resources import resources_for
+
+log = structlog.get_logger(__name__)
+
+TRANSIENT_ERRORS = (OperationalError, redis.ConnectionError, redis.TimeoutError)
+
+_STATUS_FOR_ACTION = {
+    Action.PUBLISH: Status.PUBLISHED,
+    Action.CENSOR: Status.PUBLISHED,
+    Action.HOLD: Status.HELD,
+    Action.REJECT: Status.REJECTED,
+    Action.DISCARD: Status.REJECTED,
+}
+
+
+@shared_task(
+    name=names.MODERATE_COMMENT,
+    bind=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=8,
+)
+def moderate_comment(self, comment_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Decide a received comment; a comment already decided is left as it is."""
+    resources = resources_for(self.app)
+    with resources.sessions() as session:
+        comment = session.get(Comment, comment_id)
+        if comment is None:
+            log.warning("moderation.unknown_comment", comment_id=comment_id)
+            return "unknown"
+        if comment.status != Status.RECEIVED.value:
+            return "already-decided"
+        site = session.get(Site, comment.site_id)
+        assert site is not None
+        comment_input = to_comment_input(comment, site.name)
+        author = load_author_history(session, comment)
+    policy = resources.policies.for_site(site.name)
+    context = gather_context(resources.redis, comment_input, policy, author)
+    decision = pipeline_for(site.name, policy).run(comment_input, context)
+    with resources.sessions() as session, session.begin():
+        comment = session.get(Comment, comment_id)
+        assert comment is not None
+        applied = apply_decision(session, comment, decision)
+    outcome = decision.action.value if applied else "already-decided"
+    log.info("moderation.decided", comment_id=comment_id, site=site.name, outcome=outcome)
+    return outcome
+
+
+def to_comment_input(comment: Comment, site_name: str) -> CommentInput:
+    return CommentInput(
+        site=site_name,
+        body=comment.body,
+        thread=comment.thread,
+        author_name=comment.author_name,
+        author_email=comment.author_email,
+        author_url=comment.author_url,
+        client_ip=comment.client_ip,
+        user_agent=comment.user_agent,
+        page_url=comment.page_url,
+        honeypot_filled=comment.honeypot_filled,
+        form_token_status=comment.form_token_status,
+    )
+
+
+def load_author_history(session: Session, comment: Comment) -> AuthorHistory:
+    """Count how the site decided earlier comments by the same email (or address, without one)."""
+    same_author = (
+        Comment.author_email == comment.author_email
+        if comment.author_email
+        else Comment.client_ip == comment.client_ip
+    )
+    if not comment.author_email and not comment.client_ip:
+        return AuthorHistory()
+    rows = session.execute(
+        select(Comment.status, func.count())
+        .where(Comment.site_id == comment.site_id, Comment.id != comment.id, or_(same_author))
+        .group_by(Comment.status)
+    ).all()
+    counts = {status: count for status, count in rows}
+    return AuthorHistory(
+        approved=counts.get(Status.PUBLISHED.value, 0),
+        rejected=counts.get(Status.REJECTED.value, 0),
+        held=counts.get(Status.HELD.value, 0),
+    )
+
+
+def apply_decision(session: Session, comment: Comment, decision: Decision) -> bool:
+    """Store the verdicts and move the comment, unless another run already did."""
+    target = _STATUS_FOR_ACTION[decision.action]
+    values: dict[str, object] = {
+        "score": decision.score,
+        "policy_version": decision.policy_version,
+        "decided_at": utcnow(),
+    }
+    if decision.action is Action.CENSOR:
+        values["censored_body"] = decision.censored_body
+    if target is Status.REJECTED:
+        values["rejection_reason"] = (
+            RejectionReason.ABUSE.value if decision.category is Category.ABUSE else RejectionReason.SPAM.value
+        )
+        values["discarded"] = decision.action is Action.DISCARD
+    reasons = [
+        {"filter": v.filter_id, "category": v.category.value, "action": v.action.value, "reason": v.reason}
+        for v in decision.verdicts
+    ]
+    moved = change_status(
+        session, comment, target, SYSTEM, action=decision.action.value,
+        reason="; ".join(v.reason for v in decision.verdicts if v.action is decision.action),
+        reasons=reasons, values=values,
+    )
+    if not moved:
+        return False
+    session.add_all(
+        Verdict(
+            comment_id=comment.id, filter_id=v.filter_id, category=v.category.value, action=v.action.value,
+            score=v.score, reason=v.reason, spans=[[span.start, span.end] for span in v.spans],
+        )
+        for v in decision.verdicts
+    )
+    return True

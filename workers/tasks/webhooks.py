@@ -1,0 +1,1 @@
+"""Webhook delivery tasks (being built in the webhooks issue)."""
