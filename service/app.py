@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 import redis
 from celery import Celery
 from flask import Flask
@@ -37,11 +40,38 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     )
     register_error_handlers(app)
 
-    from service.demo.routes import blueprint as demo
-    from service.intake.routes import blueprint as intake
-    from service.ops import blueprint as ops
-    from service.public.routes import blueprint as public
-
-    for blueprint in (ops, intake, public, demo):
-        app.register_blueprint(blueprint)
+    for module_name in _EXTENSIONS:
+        module = _import_optional(module_name)
+        if module is not None:
+            module.init_app(app)
+    for module_name in _BLUEPRINTS:
+        module = _import_optional(module_name)
+        if module is not None:
+            app.register_blueprint(module.blueprint)
     return app
+
+
+# Modules with `init_app(app)`: cross-cutting concerns, set up before the routes.
+_EXTENSIONS = ("service.observability", "service.limits")
+# Modules with a `blueprint`, one package per audience.
+_BLUEPRINTS = (
+    "service.ops",
+    "service.intake.routes",
+    "service.public.routes",
+    "service.public.reports",
+    "service.moderation.routes",
+    "service.moderation.ui",
+    "service.admin.routes",
+    "service.admin.webhooks",
+    "service.akismet.routes",
+    "service.demo.routes",
+)
+
+
+def _import_optional(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as missing:
+        if missing.name != name:
+            raise
+        return None
