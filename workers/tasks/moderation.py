@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import redis
 import structlog
 from celery import shared_task
@@ -14,7 +16,7 @@ from service.storage.comments import SYSTEM, change_status
 from service.storage.models import Comment, Site, Verdict, utcnow
 from workers import names
 from workers.context import gather_context
-from workers.filters.base import Action, AuthorHistory, Category, CommentInput, Decision
+from workers.filters.base import Action, AuthorHistory, Category, CommentInput, Context, Decision
 from workers.filters.pipeline import pipeline_for
 from workers.resources import resources_for
 
@@ -85,9 +87,7 @@ def to_comment_input(comment: Comment, site_name: str) -> CommentInput:
 def load_author_history(session: Session, comment: Comment) -> AuthorHistory:
     """Count how the site decided earlier comments by the same email (or address, without one)."""
     same_author = (
-        Comment.author_email == comment.author_email
-        if comment.author_email
-        else Comment.client_ip == comment.client_ip
+        Comment.author_email == comment.author_email if comment.author_email else Comment.client_ip == comment.client_ip
     )
     if not comment.author_email and not comment.client_ip:
         return AuthorHistory()
@@ -124,17 +124,64 @@ def apply_decision(session: Session, comment: Comment, decision: Decision) -> bo
         for v in decision.verdicts
     ]
     moved = change_status(
-        session, comment, target, SYSTEM, action=decision.action.value,
+        session,
+        comment,
+        target,
+        SYSTEM,
+        action=decision.action.value,
         reason="; ".join(v.reason for v in decision.verdicts if v.action is decision.action),
-        reasons=reasons, values=values,
+        reasons=reasons,
+        values=values,
     )
     if not moved:
         return False
     session.add_all(
         Verdict(
-            comment_id=comment.id, filter_id=v.filter_id, category=v.category.value, action=v.action.value,
-            score=v.score, reason=v.reason, spans=[[span.start, span.end] for span in v.spans],
+            comment_id=comment.id,
+            filter_id=v.filter_id,
+            category=v.category.value,
+            action=v.action.value,
+            score=v.score,
+            reason=v.reason,
+            spans=[[span.start, span.end] for span in v.spans],
         )
         for v in decision.verdicts
     )
     return True
+
+
+@shared_task(name=names.DRY_RUN, bind=True, acks_late=False, ignore_result=True)
+def dry_run(self, site_name: str, fields: dict[str, str], reply_key: str) -> None:  # type: ignore[no-untyped-def]
+    """Run the site's real pipeline on submitted fields, store nothing, and push the decision to reply_key.
+
+    The web process never loads the filters (word lists, models), so a dry run asks a worker.
+    It uses an empty context: velocity, duplicates and history describe real traffic, not a test.
+    """
+    resources = resources_for(self.app)
+    policy = resources.policies.for_site(site_name)
+    comment = CommentInput(site=site_name, **{key: value for key, value in fields.items() if key in _DRY_RUN_FIELDS})
+    decision = pipeline_for(site_name, policy).run(comment, Context())
+    reply = {
+        "action": decision.action.value,
+        "score": decision.score,
+        "policy_version": decision.policy_version,
+        "censored_body": decision.censored_body,
+        "verdicts": [
+            {
+                "filter_id": v.filter_id,
+                "category": v.category.value,
+                "action": v.action.value,
+                "score": v.score,
+                "reason": v.reason,
+                "spans": [[span.start, span.end] for span in v.spans],
+            }
+            for v in decision.verdicts
+        ],
+    }
+    pipe = resources.redis.pipeline()
+    pipe.rpush(reply_key, json.dumps(reply))
+    pipe.expire(reply_key, 60)
+    pipe.execute()
+
+
+_DRY_RUN_FIELDS = frozenset({"body", "thread", "author_name", "author_email", "author_url", "client_ip", "user_agent"})
