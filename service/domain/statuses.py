@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     RECEIVED = "received"
     PUBLISHED = "published"
     HELD = "held"
@@ -14,7 +14,7 @@ class Status(str, enum.Enum):
     DELETED = "deleted"
 
 
-class RejectionReason(str, enum.Enum):
+class RejectionReason(enum.StrEnum):
     SPAM = "spam"
     ABUSE = "abuse"
 

@@ -15,11 +15,16 @@ def form_token_status(site_name: str, policy: SitePolicy, token: str | None) -> 
         return "missing" if policy.intake.require_form_token else ""
     app = services()
     status, nonce = check_form_token(
-        app.settings.secret_key, token, site_name, time.time(),
-        policy.intake.form_token_min_seconds, policy.intake.form_token_max_age_seconds,
+        app.settings.secret_key,
+        token,
+        site_name,
+        time.time(),
+        policy.intake.form_token_min_seconds,
+        policy.intake.form_token_max_age_seconds,
     )
     if status != "ok":
         return status
-    first_use = app.redis.set(f"sift:form-token:{site_name}:{nonce}", 1, nx=True,
-                              ex=policy.intake.form_token_max_age_seconds)
+    first_use = app.redis.set(
+        f"sift:form-token:{site_name}:{nonce}", 1, nx=True, ex=policy.intake.form_token_max_age_seconds
+    )
     return "ok" if first_use else "replayed"

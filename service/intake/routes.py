@@ -24,8 +24,13 @@ log = structlog.get_logger(__name__)
 
 @blueprint.post("/v1/sites/<site_name>/comments")
 @document(
-    "POST", "/v1/sites/{site_name}/comments", summary="Submit a comment", tags=("public",),
-    body=CommentSubmission, responses={202: CommentAccepted, 303: None}, form=True,
+    "POST",
+    "/v1/sites/{site_name}/comments",
+    summary="Submit a comment",
+    tags=("public",),
+    body=CommentSubmission,
+    responses={202: CommentAccepted, 303: None},
+    form=True,
     path_params={"site_name": "string"},
 )
 def submit_comment(site_name: str) -> ResponseReturnValue:
@@ -36,7 +41,8 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
     submission = parse(CommentSubmission, data)
     if len(submission.body) > policy.intake.max_body_chars:
         raise ApiError(
-            422, "Some fields are invalid.",
+            422,
+            "Some fields are invalid.",
             fields={"body": f"must be at most {policy.intake.max_body_chars} characters"},
         )
     _check_origin(policy.intake.allowed_origins)

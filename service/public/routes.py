@@ -32,8 +32,11 @@ _GENERIC_REASONS = {
 
 @blueprint.get("/v1/sites/<site_name>/threads/<path:thread>/comments")
 @document(
-    "GET", "/v1/sites/{site_name}/threads/{thread}/comments", summary="Read a thread's published comments",
-    tags=("public",), responses={200: ThreadComments, 304: None},
+    "GET",
+    "/v1/sites/{site_name}/threads/{thread}/comments",
+    summary="Read a thread's published comments",
+    tags=("public",),
+    responses={200: ThreadComments, 304: None},
     path_params={"site_name": "string", "thread": "string"},
 )
 def thread_comments(site_name: str, thread: str) -> ResponseReturnValue:
@@ -53,8 +56,12 @@ def thread_comments(site_name: str, thread: str) -> ResponseReturnValue:
         ).all()
     nodes = {
         row.id: PublishedComment(
-            id=row.id, parent=row.parent_id, author_name=row.author_name or "Anonymous",
-            author_url=row.author_url, body=row.censored_body or row.body, created_at=row.created_at.isoformat(),
+            id=row.id,
+            parent=row.parent_id,
+            author_name=row.author_name or "Anonymous",
+            author_url=row.author_url,
+            body=row.censored_body or row.body,
+            created_at=row.created_at.isoformat(),
         )
         for row in rows
     }
@@ -72,8 +79,13 @@ def thread_comments(site_name: str, thread: str) -> ResponseReturnValue:
 
 @blueprint.get("/v1/comments/<int:comment_id>/status")
 @document(
-    "GET", "/v1/comments/{comment_id}/status", summary="Poll a comment's status with its receipt",
-    tags=("public",), query=StatusQuery, responses={200: CommentStatus}, path_params={"comment_id": "integer"},
+    "GET",
+    "/v1/comments/{comment_id}/status",
+    summary="Poll a comment's status with its receipt",
+    tags=("public",),
+    query=StatusQuery,
+    responses={200: CommentStatus},
+    path_params={"comment_id": "integer"},
 )
 def comment_status(comment_id: int) -> ResponseReturnValue:
     query = parse_query(StatusQuery)
@@ -87,7 +99,8 @@ def comment_status(comment_id: int) -> ResponseReturnValue:
         assert site is not None
         reasons = list(_GENERIC_REASONS[comment.status])
         if app.policies.for_site(site.name).moderation.show_reasons_to_author and comment.status in (
-            Status.HELD.value, Status.REJECTED.value,
+            Status.HELD.value,
+            Status.REJECTED.value,
         ):
             reasons = list(session.scalars(select(Verdict.reason).where(Verdict.comment_id == comment.id)))
         status = CommentStatus(id=comment.id, status=comment.status, reasons=reasons)
@@ -96,8 +109,12 @@ def comment_status(comment_id: int) -> ResponseReturnValue:
 
 @blueprint.get("/v1/sites/<site_name>/form-token")
 @document(
-    "GET", "/v1/sites/{site_name}/form-token", summary="Get a signed single-use form token",
-    tags=("public",), responses={200: FormToken}, path_params={"site_name": "string"},
+    "GET",
+    "/v1/sites/{site_name}/form-token",
+    summary="Get a signed single-use form token",
+    tags=("public",),
+    responses={200: FormToken},
+    path_params={"site_name": "string"},
 )
 def form_token(site_name: str) -> ResponseReturnValue:
     app = services()

@@ -78,16 +78,29 @@ def change_status(
     session.refresh(comment)
     session.add(
         AuditEntry(
-            site_id=comment.site_id, comment_id=comment.id, actor_type=actor.type, actor_id=actor.id,
-            actor_label=actor.label, action=action, from_status=current.value, to_status=target.value,
-            reason=reason, note=note, policy_version=comment.policy_version, created_at=now,
+            site_id=comment.site_id,
+            comment_id=comment.id,
+            actor_type=actor.type,
+            actor_id=actor.id,
+            actor_label=actor.label,
+            action=action,
+            from_status=current.value,
+            to_status=target.value,
+            reason=reason,
+            note=note,
+            policy_version=comment.policy_version,
+            created_at=now,
         )
     )
     site = session.get(Site, comment.site_id)
     assert site is not None
     for event_type in events_for_change(target, actor.is_person):
         record_event(
-            session, site, event_type, comment_payload(comment, site, current.value, reasons or []), comment.id,
+            session,
+            site,
+            event_type,
+            comment_payload(comment, site, current.value, reasons or []),
+            comment.id,
             comment.request_id,
         )
     return True

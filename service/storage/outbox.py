@@ -19,7 +19,9 @@ def new_message_id() -> str:
     return f"msg_{millis:012x}{uuid.uuid4().hex[:20]}"
 
 
-def comment_payload(comment: Comment, site: Site, previous_status: str, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+def comment_payload(
+    comment: Comment, site: Site, previous_status: str, reasons: list[dict[str, Any]]
+) -> dict[str, Any]:
     """Describe a comment for an event body."""
     return {
         "id": comment.id,

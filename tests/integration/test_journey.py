@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.storage.models import AuditEntry, Comment, Site, Verdict
@@ -40,8 +39,9 @@ def test_clean_comment_is_published_and_three_links_are_held(
     assert thread["comments"][0]["author_name"] == "Ana"
 
 
-def test_status_url_answers_only_with_the_receipt(client: FlaskClient, site: Site, worker: Process,
-                                                  sessions: sessionmaker[Session]) -> None:
+def test_status_url_answers_only_with_the_receipt(
+    client: FlaskClient, site: Site, worker: Process, sessions: sessionmaker[Session]
+) -> None:
     response = client.post("/v1/sites/demo/comments", json={"thread": "t", "body": "Nice piece."})
     status_url = response.json["status_url"]
     wait_for(lambda: client.get(status_url).json["status"] == "published", what="status published")
@@ -49,8 +49,9 @@ def test_status_url_answers_only_with_the_receipt(client: FlaskClient, site: Sit
     assert client.get(forged).status_code == 404
 
 
-def test_replies_are_nested_under_their_parent(client: FlaskClient, site: Site, worker: Process,
-                                               sessions: sessionmaker[Session]) -> None:
+def test_replies_are_nested_under_their_parent(
+    client: FlaskClient, site: Site, worker: Process, sessions: sessionmaker[Session]
+) -> None:
     parent = post(client, "First!")
     wait_for(lambda: status_of(sessions, parent) == "published")
     reply = post(client, "A thoughtful reply.", parent=parent)
@@ -95,7 +96,11 @@ def test_task_delivered_twice_gives_one_decision_and_one_audit_row(
 
 
 def test_comment_committed_but_never_enqueued_is_published_by_the_sweeper(
-    client: FlaskClient, site: Site, worker: Process, sessions: sessionmaker[Session], service_env: dict[str, str],
+    client: FlaskClient,
+    site: Site,
+    worker: Process,
+    sessions: sessionmaker[Session],
+    service_env: dict[str, str],
     tmp_root: object,
 ) -> None:
     from service.storage.models import Comment as CommentRow
@@ -104,10 +109,24 @@ def test_comment_committed_but_never_enqueued_is_published_by_the_sweeper(
     with sessions() as session, session.begin():
         row = CommentRow(site_id=site.id, thread="article-1", body="Lost in a crash, found by the sweeper.")
         session.add(row)
-    from tests.support import Process as Proc, BIN
+    from tests.support import BIN
+    from tests.support import Process as Proc
 
-    beat = Proc("beat", [str(BIN / "celery"), "-A", "workers.celery_app", "beat", "--loglevel", "INFO",
-                         "--schedule", f"{tmp_root}/beat-schedule"], service_env, tmp_root).start()  # type: ignore[arg-type]
+    beat = Proc(
+        "beat",
+        [
+            str(BIN / "celery"),
+            "-A",
+            "workers.celery_app",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            f"{tmp_root}/beat-schedule",
+        ],
+        service_env,
+        tmp_root,
+    ).start()  # type: ignore[arg-type]
     try:
         wait_for(lambda: status_of(sessions, row.id) == "published", timeout=30, what="sweeper re-enqueue")
     finally:
