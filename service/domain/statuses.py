@@ -20,14 +20,16 @@ class RejectionReason(enum.StrEnum):
 
 
 # Every move a comment may make. Moderators may also reverse their own decisions
-# (a rejected comment approved after all), hence rejected -> published.
+# (a rejected comment approved after all), hence rejected -> published; an undo returns
+# a comment to where the moderator found it, hence the moves back to held, reported
+# and out of deleted.
 ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.RECEIVED: frozenset({Status.PUBLISHED, Status.HELD, Status.REJECTED, Status.DELETED}),
     Status.HELD: frozenset({Status.PUBLISHED, Status.REJECTED, Status.DELETED}),
-    Status.PUBLISHED: frozenset({Status.REPORTED, Status.REJECTED, Status.DELETED}),
+    Status.PUBLISHED: frozenset({Status.HELD, Status.REPORTED, Status.REJECTED, Status.DELETED}),
     Status.REPORTED: frozenset({Status.PUBLISHED, Status.REJECTED, Status.DELETED}),
-    Status.REJECTED: frozenset({Status.PUBLISHED, Status.DELETED}),
-    Status.DELETED: frozenset(),
+    Status.REJECTED: frozenset({Status.PUBLISHED, Status.HELD, Status.REPORTED, Status.DELETED}),
+    Status.DELETED: frozenset({Status.PUBLISHED, Status.HELD, Status.REPORTED, Status.REJECTED}),
 }
 
 # Statuses a moderator works from the queue.

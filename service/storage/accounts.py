@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -64,7 +65,11 @@ class NewModerator:
 
 
 def create_moderator(
-    session: Session, email: str, site_name: str, role: str = "moderator", password: str | None = None,
+    session: Session,
+    email: str,
+    site_name: str,
+    role: str = "moderator",
+    password: str | None = None,
     with_token: bool = False,
 ) -> NewModerator:
     """Create a moderator (or add a site role to an existing one); optionally issue an API token."""
@@ -122,3 +127,106 @@ def site_for_key(session: Session, key: str) -> Site | None:
         select(SiteApiKey).where(SiteApiKey.key_hash == hash_secret(key), SiteApiKey.revoked_at.is_(None))
     )
     return session.get(Site, row.site_id) if row is not None else None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is acting on the moderation API, and with which role on which site.
+
+    Detached from any session, so a request can load it once and pass it around.
+    `kind` is "moderator" (a person) or "site-key" (a site's backend acting for that site).
+    """
+
+    id: int
+    label: str
+    roles: Mapping[int, str]
+    site_names: Mapping[int, str]
+    kind: str = "moderator"
+
+    def site_ids(self, role: str | None = None) -> frozenset[int]:
+        """Return the sites this identity may act on (with `role`, only those where it has that role)."""
+        return frozenset(site_id for site_id, held in self.roles.items() if role is None or held == role)
+
+
+def identity_for_moderator(session: Session, moderator: Moderator) -> Identity:
+    rows = session.execute(
+        select(Membership.site_id, Membership.role, Site.name)
+        .join(Site, Site.id == Membership.site_id)
+        .where(Membership.moderator_id == moderator.id)
+    ).all()
+    return Identity(
+        id=moderator.id,
+        label=moderator.email,
+        roles={site_id: role for site_id, role, _ in rows},
+        site_names={site_id: name for site_id, _, name in rows},
+    )
+
+
+def identity_for_site_key(site: Site) -> Identity:
+    """A site key acts as a moderator of its own site, never as its admin."""
+    return Identity(
+        id=site.id,
+        label=f"site-key:{site.name}",
+        roles={site.id: "moderator"},
+        site_names={site.id: site.name},
+        kind="site-key",
+    )
+
+
+def moderator_by_email(session: Session, email: str) -> Moderator | None:
+    return session.scalar(select(Moderator).where(Moderator.email == email.strip().lower()))
+
+
+def authenticate(session: Session, email: str, password: str) -> Moderator | None:
+    """Return the active moderator with this email and password, or None."""
+    moderator = moderator_by_email(session, email)
+    if moderator is None or not moderator.is_active or not moderator.password_hash:
+        # Hash anyway, so a missing account takes as long to refuse as a wrong password.
+        verify_password(_DUMMY_HASH, password)
+        return None
+    return moderator if verify_password(moderator.password_hash, password) else None
+
+
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def list_site_keys(session: Session, site: Site) -> list[SiteApiKey]:
+    return list(session.scalars(select(SiteApiKey).where(SiteApiKey.site_id == site.id).order_by(SiteApiKey.id)))
+
+
+def revoke_site_key(session: Session, site: Site, key_id: int) -> SiteApiKey:
+    key = session.get(SiteApiKey, key_id)
+    if key is None or key.site_id != site.id:
+        raise AccountError(f"no key {key_id} on site {site.name!r}")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+    return key
+
+
+def list_memberships(session: Session, site: Site) -> list[tuple[Moderator, Membership]]:
+    rows = session.execute(
+        select(Moderator, Membership)
+        .join(Membership, Membership.moderator_id == Moderator.id)
+        .where(Membership.site_id == site.id)
+        .order_by(Moderator.email)
+    ).all()
+    return [(moderator, membership) for moderator, membership in rows]
+
+
+def remove_membership(session: Session, site: Site, moderator_id: int) -> None:
+    membership = session.scalar(
+        select(Membership).where(Membership.site_id == site.id, Membership.moderator_id == moderator_id)
+    )
+    if membership is None:
+        raise AccountError(f"moderator {moderator_id} has no role on site {site.name!r}")
+    session.delete(membership)
+
+
+def revoke_api_tokens(session: Session, moderator: Moderator) -> int:
+    """Revoke every live token of a moderator; return how many."""
+    tokens = session.scalars(
+        select(ApiToken).where(ApiToken.moderator_id == moderator.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = utcnow()
+    return len(tokens)

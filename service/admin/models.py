@@ -1,0 +1,96 @@
+"""What the admin API accepts and answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+
+class SiteOut(BaseModel):
+    name: str
+    display_name: str
+    is_open: bool
+    role: str
+    policy_version: str
+    report_threshold: int
+
+
+class SiteList(BaseModel):
+    sites: list[SiteOut]
+
+
+class KeyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field("", max_length=100)
+
+
+class KeyOut(BaseModel):
+    id: int
+    prefix: str
+    label: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class NewKey(KeyOut):
+    key: str = Field(description="Shown only now; only its hash is kept.")
+
+
+class KeyList(BaseModel):
+    keys: list[KeyOut]
+
+
+class ModeratorRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr = Field(max_length=254)
+    role: Literal["moderator", "admin"] = "moderator"
+    password: str | None = Field(None, min_length=8, max_length=200)
+    token: bool = Field(False, description="Issue an API token, shown only in this answer.")
+
+
+class ModeratorOut(BaseModel):
+    id: int
+    email: str
+    role: str
+    is_active: bool
+
+
+class NewModerator(ModeratorOut):
+    token: str | None = None
+
+
+class ModeratorList(BaseModel):
+    moderators: list[ModeratorOut]
+
+
+class DryRunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    body: str = Field(min_length=1, max_length=65_525)
+    thread: str = Field("", max_length=500)
+    author_name: str = Field("", max_length=245)
+    author_email: str = Field("", max_length=100)
+    author_url: str = Field("", max_length=200)
+    client_ip: str = Field("", max_length=64)
+    user_agent: str = Field("", max_length=500)
+
+
+class DryRunVerdict(BaseModel):
+    filter_id: str
+    category: str
+    action: str
+    score: float
+    reason: str
+    spans: list[list[int]]
+
+
+class DryRunResult(BaseModel):
+    action: str
+    score: float
+    policy_version: str
+    censored_body: str | None
+    verdicts: list[DryRunVerdict]

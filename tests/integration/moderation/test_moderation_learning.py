@@ -1,0 +1,130 @@
+"""Decisions teach the learned filter per site; reversals untrain once; Redis is rebuilt from the database."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any
+
+import pytest
+import redis
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.storage.models import Comment, Site, TrainingRecord
+from tests.integration.moderation.conftest import SeedComment, Team
+from tests.support import BIN, Process, wait_for
+
+auth = Team.auth
+
+CAMPAIGN = [
+    "Cheap replica watches, best price guaranteed, order today at our shop",
+    "Order replica watches today, cheap and best price, visit our shop",
+    "Best price on cheap replica watches, our shop ships today",
+    "Replica watches at the best price, cheap, shop today",
+    "Our shop: cheap replica watches, best price, order now today",
+    "Cheap replica watches shop, best price today only",
+]
+
+
+def decide(client: FlaskClient, token: str, comment_id: int, action: str) -> dict[str, Any]:
+    version = client.get(f"/v1/moderation/comments/{comment_id}", headers=auth(token)).json["version"]
+    response = client.post(
+        f"/v1/moderation/comments/{comment_id}/decision",
+        json={"action": action, "version": version},
+        headers=auth(token),
+    )
+    assert response.status_code == 200, response.json
+    result: dict[str, Any] = response.json
+    return result
+
+
+def label(sessions: sessionmaker[Session], comment_id: int) -> str | None:
+    with sessions() as session:
+        return session.scalar(select(TrainingRecord.label).where(TrainingRecord.comment_id == comment_id))
+
+
+def test_reversing_a_decision_replaces_its_training_exactly_once(
+    client: FlaskClient, site: Site, team: Team, seed_comment: SeedComment, sessions: sessionmaker[Session]
+) -> None:
+    comment_id = seed_comment(site.id)
+    decide(client, team.alice, comment_id, "spam")
+    assert label(sessions, comment_id) == "spam"
+    decide(client, team.carol, comment_id, "approve")
+    assert label(sessions, comment_id) == "ham"
+    assert client.post(f"/v1/moderation/comments/{comment_id}/undo", headers=auth(team.carol)).status_code == 200
+    assert label(sessions, comment_id) == "spam"
+    decide(client, team.alice, comment_id, "delete")
+    assert label(sessions, comment_id) == "spam"
+    assert client.post(f"/v1/moderation/comments/{comment_id}/undo", headers=auth(team.alice)).status_code == 200
+    other = seed_comment(site.id)
+    decide(client, team.alice, other, "approve")
+    assert client.post(f"/v1/moderation/comments/{other}/undo", headers=auth(team.alice)).status_code == 200
+    assert label(sessions, other) is None
+
+
+def learned_state(client: redis.Redis) -> dict[bytes, Any]:
+    """Every learned-filter key and its value (the broker's, limiter's and test claims' keys left out)."""
+    state: dict[bytes, Any] = {}
+    for key in client.scan_iter(count=1000):
+        if key.startswith((b"_kombu", b"sift-test:", b"LIMITS", b"unacked", b"sift")) and b"learn" not in key:
+            continue
+        kind = client.type(key)
+        if kind == b"hash":
+            state[key] = client.hgetall(key)
+        elif kind == b"string":
+            state[key] = client.get(key)
+    return state
+
+
+@pytest.mark.slow
+def test_sift_learn_rebuild_restores_the_counts_from_the_decisions(
+    client: FlaskClient,
+    site: Site,
+    team: Team,
+    seed_comment: SeedComment,
+    redis_client: redis.Redis,
+    service_env: dict[str, str],
+) -> None:
+    pytest.importorskip("workers.learning")
+    ids = [seed_comment(site.id, body=body) for body in CAMPAIGN[:4]]
+    for comment_id in ids[:3]:
+        decide(client, team.alice, comment_id, "spam")
+    decide(client, team.alice, ids[3], "approve")
+    decide(client, team.alice, ids[0], "approve")  # a reversal: its spam training is replaced by ham
+    before = learned_state(redis_client)
+    assert before, "decisions trained nothing into Redis"
+    for key in before:
+        redis_client.delete(key)
+    rebuilt = subprocess.run(
+        [str(BIN / "sift"), "learn", "rebuild"], env=service_env, capture_output=True, text=True, timeout=60
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "demo: retrained from 4 decisions" in rebuilt.stdout
+    assert learned_state(redis_client) == before
+
+
+@pytest.mark.slow
+def test_a_spam_campaign_rejected_by_moderators_is_caught_by_the_learned_filter(
+    client: FlaskClient,
+    site: Site,
+    team: Team,
+    worker: Process,
+    sessions: sessionmaker[Session],
+    seed_comment: SeedComment,
+) -> None:
+    pytest.importorskip("workers.learning")
+    for body in CAMPAIGN[:5]:
+        decide(client, team.alice, seed_comment(site.id, body=body, verdicts=()), "spam")
+    for ham in ("A fair point about the city budget.", "The council vote was close.", "Thanks for the report."):
+        decide(client, team.alice, seed_comment(site.id, body=ham, verdicts=()), "approve")
+    response = client.post("/v1/sites/demo/comments", json={"thread": "article-9", "body": CAMPAIGN[5]})
+    assert response.status_code == 202
+    comment_id = response.json["id"]
+
+    def decided() -> str | None:
+        with sessions() as session:
+            status = session.scalar(select(Comment.status).where(Comment.id == comment_id))
+        return status if status != "received" else None
+
+    assert wait_for(decided, what="campaign comment decided") in ("held", "rejected")
