@@ -36,6 +36,14 @@ class Settings:
     max_request_bytes: int = 64 * 1024
     # Hosts whose webhook URLs may resolve to loopback (only `sift dev` and tests set it).
     webhook_allow_loopback_sites: tuple[str, ...] = ()
+    # HTTP rate limits in the `limits` notation ("6/minute;60/hour"), see service/limits.py.
+    rate_limit_intake: str = "6/minute;60/hour"
+    rate_limit_reports: str = "10/minute;100/hour"
+    rate_limit_moderation: str = "600/minute"
+    rate_limit_login: str = "5/minute;30/hour"
+    # Retention: client addresses are truncated, and rejected spam purged, after this many days.
+    truncate_addresses_after_days: int = 30
+    purge_spam_after_days: int = 30
 
     @property
     def is_production(self) -> bool:
@@ -49,7 +57,8 @@ class Settings:
         if env not in ENVIRONMENTS:
             raise SettingsError(f"SIFT_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
 
-        database_url = environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'sift.db'}"
+        var_dir = Path(environ.get("SIFT_VAR_DIR") or VAR_DIR)
+        database_url = environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'sift.db'}"
         if urlsplit(database_url).scheme.split("+")[0] not in ("sqlite", "postgresql", "postgres"):
             raise SettingsError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, not {database_url!r}")
         if database_url.startswith("postgres://"):
@@ -89,6 +98,12 @@ class Settings:
             sweep_interval_seconds=_int(environ, "SIFT_SWEEP_INTERVAL_SECONDS", 15, minimum=1),
             max_request_bytes=_int(environ, "SIFT_MAX_REQUEST_BYTES", 64 * 1024, minimum=1024),
             webhook_allow_loopback_sites=allow_loopback,
+            rate_limit_intake=_rate_limit(environ, "SIFT_RATE_LIMIT_INTAKE", "6/minute;60/hour"),
+            rate_limit_reports=_rate_limit(environ, "SIFT_RATE_LIMIT_REPORTS", "10/minute;100/hour"),
+            rate_limit_moderation=_rate_limit(environ, "SIFT_RATE_LIMIT_MODERATION", "600/minute"),
+            rate_limit_login=_rate_limit(environ, "SIFT_RATE_LIMIT_LOGIN", "5/minute;30/hour"),
+            truncate_addresses_after_days=_int(environ, "SIFT_TRUNCATE_ADDRESSES_AFTER_DAYS", 30, minimum=1),
+            purge_spam_after_days=_int(environ, "SIFT_PURGE_SPAM_AFTER_DAYS", 30, minimum=1),
         )
 
 
@@ -103,3 +118,14 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int) -> i
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, not {value}")
     return value
+
+
+def _rate_limit(environ: Mapping[str, str], name: str, default: str) -> str:
+    from limits import parse_many
+
+    raw = environ.get(name) or default
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be rate limits like '6/minute;60/hour', not {raw!r}") from None
+    return raw

@@ -8,6 +8,7 @@ shape, and answer form posts with a redirect; the glue is small and fully tested
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
+# parse_qsl keeps a stray "%" as literal text; a browser never sends one, so it marks a malformed body.
+_BAD_PERCENT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,18 @@ def read_body(allow_form: bool = False) -> tuple[dict[str, Any], bool]:
         accepted = f"{JSON_TYPE} or {FORM_TYPE}" if allow_form else JSON_TYPE
         raise ApiError(415, f"Send the body as {accepted}.")
     raw = request.get_data(cache=True)
+    limit = request.max_content_length
+    # Werkzeug silently stops a chunked body (no Content-Length) at the limit; one more byte means it was cut short.
+    cut_short = request.content_length is None and limit is not None and len(raw) >= limit
+    if cut_short and request.environ["wsgi.input"].read(1):
+        raise ApiError(413, "The request is too large.")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ApiError(400, "The body is not valid UTF-8.") from None
     if form:
+        if _BAD_PERCENT_ESCAPE.search(text):
+            raise ApiError(400, "The form body has an invalid percent-escape.")
         try:
             pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=100)
         except (UnicodeDecodeError, ValueError):

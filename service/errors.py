@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import structlog
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -64,6 +65,12 @@ def fields_from_validation(error: ValidationError) -> dict[str, str]:
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_in_address() -> None:
+        # PostgreSQL refuses NUL in text, so a path or query carrying one would fail its query with a 500.
+        if "\x00" in request.path or b"\x00" in unquote_to_bytes(request.query_string):
+            raise ApiError(400, "The address contains a NUL character.")
+
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> ResponseReturnValue:
         return error_response(error)

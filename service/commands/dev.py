@@ -122,15 +122,17 @@ def prepare_database(settings: Settings) -> dict[str, str]:
 @click.option("--port", default=8000, show_default=True, help="Port the API listens on.")
 def dev_command(host: str, port: int) -> None:
     """Run the API, a worker, beat and (unless REDIS_URL is set) Redis, all on this machine."""
-    VAR_DIR.mkdir(exist_ok=True)
+    # SIFT_VAR_DIR lets a second copy (the end-to-end test) run without touching ./var.
+    var_dir = Path(os.environ.get("SIFT_VAR_DIR") or VAR_DIR)
+    var_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.setdefault("SIFT_ENV", "development")
-    env.setdefault("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sift.db'}")
+    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'sift.db'}")
     env.setdefault("SIFT_WEBHOOK_ALLOW_LOOPBACK_SITES", DEV_SITE)
     env.setdefault("PYTHONUNBUFFERED", "1")
     children: list[Child] = []
     if not env.get("REDIS_URL"):
-        redis_child, env["REDIS_URL"] = embedded_redis(VAR_DIR)
+        redis_child, env["REDIS_URL"] = embedded_redis(var_dir)
         redis_child.start()
         children.append(redis_child)
         wait_for_port("127.0.0.1", int(env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]), 15)
@@ -155,7 +157,7 @@ def dev_command(host: str, port: int) -> None:
                 "10",
             ],
             env,
-            VAR_DIR / "api.log",
+            var_dir / "api.log",
         ),
         Child(
             "worker",
@@ -174,7 +176,7 @@ def dev_command(host: str, port: int) -> None:
                 "--without-mingle",
             ],
             env,
-            VAR_DIR / "worker.log",
+            var_dir / "worker.log",
         ),
         Child(
             "beat",
@@ -186,10 +188,10 @@ def dev_command(host: str, port: int) -> None:
                 "--loglevel",
                 "INFO",
                 "--schedule",
-                str(VAR_DIR / "celerybeat-schedule"),
+                str(var_dir / "celerybeat-schedule"),
             ],
             env,
-            VAR_DIR / "beat.log",
+            var_dir / "beat.log",
         ),
     ]
     for child in children[-3:]:
@@ -197,9 +199,9 @@ def dev_command(host: str, port: int) -> None:
     wait_for_port(host, port, 30)
 
     dev = {"base_url": base_url, "site": DEV_SITE, **credentials}
-    (VAR_DIR / "dev.json").write_text(json.dumps(dev, indent=2) + "\n")
+    (var_dir / "dev.json").write_text(json.dumps(dev, indent=2) + "\n")
     click.echo(
-        f"\nSift is running (logs in {VAR_DIR}/*.log, details in var/dev.json)\n"
+        f"\nSift is running (logs in {var_dir}/*.log, details in {var_dir / 'dev.json'})\n"
         f"  demo article    {base_url}/demo\n"
         f"  moderate        {base_url}/moderate/\n"
         f"  API             {base_url}/v1/   (OpenAPI at {base_url}/openapi.json)\n"

@@ -45,7 +45,8 @@ class CommentSubmission(BaseModel):
     def _http_urls(cls, value: str | None) -> str | None:
         return None if value is None else _check_http_url(value)
 
-    @field_validator("thread", "body", "author_name")
+    # Every stored text field: PostgreSQL refuses NUL, and no form sends control characters.
+    @field_validator("thread", "body", "author_name", "author_url", "page_url", "form_token")
     @classmethod
     def _no_control_characters(cls, value: str | None) -> str | None:
         if value is not None and any(ord(c) < 32 and c not in "\n\r\t" for c in value):
