@@ -6,10 +6,12 @@ from celery import Celery
 
 from config.settings import Settings
 from workers import names
+from workers.observability import connect_signals
 
 
 def make_celery(settings: Settings, include_tasks: bool = False) -> Celery:
     """Build a Celery app on the settings' Redis; only workers include the task modules."""
+    connect_signals()
     app = Celery("sift", broker=settings.redis_url, include=list(names.TASK_MODULES) if include_tasks else [])
     app.conf.update(
         task_serializer="json",
@@ -26,6 +28,8 @@ def make_celery(settings: Settings, include_tasks: bool = False) -> Celery:
         worker_hijack_root_logger=False,
         beat_schedule={
             "sweep-received": {"task": names.SWEEP_RECEIVED, "schedule": float(settings.sweep_interval_seconds)},
+            "apply-retention": {"task": names.APPLY_RETENTION, "schedule": 3600.0},
+            "dispatch-due-webhooks": {"task": names.DISPATCH_DUE_WEBHOOKS, "schedule": 1.0},
         },
         timezone="UTC",
     )

@@ -1,0 +1,131 @@
+"""What the webhook admin API accepts and answers; the same models drive validation and /openapi.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from service.domain.events import ALL_EVENTS
+
+EventName = Literal["comment.published", "comment.held", "comment.rejected", "comment.moderated", "comment.reported"]
+DeliveryState = Literal["pending", "succeeded", "failed", "dead", "cancelled"]
+MAX_URL_LENGTH = 2000
+DEFAULT_GRACE_HOURS = 24
+
+
+def _unique_events(events: list[str]) -> list[str]:
+    if not events:
+        raise ValueError("choose at least one event")
+    return [name for name in ALL_EVENTS if name in events]
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class EndpointCreate(_Body):
+    url: str = Field(min_length=1, max_length=MAX_URL_LENGTH, description="http(s) URL; https only in production.")
+    events: list[EventName] = Field(description="The events this endpoint receives.")
+    description: str = Field("", max_length=500)
+
+    _events = field_validator("events")(_unique_events)
+
+
+class EndpointUpdate(_Body):
+    url: str | None = Field(None, min_length=1, max_length=MAX_URL_LENGTH)
+    events: list[EventName] | None = None
+    description: str | None = Field(None, max_length=500)
+    enabled: bool | None = Field(None, description="false disables the endpoint; true enables it again.")
+
+    @field_validator("events")
+    @classmethod
+    def _check_events(cls, events: list[str] | None) -> list[str] | None:
+        return None if events is None else _unique_events(events)
+
+
+class RotateRequest(_Body):
+    grace_hours: int = Field(
+        DEFAULT_GRACE_HOURS, ge=0, le=168, description="How long the old secret also signs (0: stop at once)."
+    )
+
+
+class RecoverRequest(_Body):
+    since: dt.datetime = Field(description="Re-send failed, dead and cancelled deliveries created at or after this.")
+
+    _since = field_validator("since")(_aware)
+
+
+class DeliveryQuery(_Body):
+    state: DeliveryState | None = None
+    limit: int = Field(50, ge=1, le=200)
+    before: int | None = Field(None, ge=1, description="Only deliveries with a smaller id (the next page).")
+
+
+class EndpointOut(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    description: str
+    enabled: bool
+    disabled_reason: str
+    failing_since: dt.datetime | None
+    rotating_until: dt.datetime | None = Field(description="Until when the previous secret also signs.")
+    created_at: dt.datetime
+
+
+class NewEndpoint(EndpointOut):
+    secret: str = Field(description="The `whsec_` signing secret, shown only now.")
+
+
+class RotatedSecret(BaseModel):
+    id: int
+    secret: str = Field(description="The new `whsec_` secret, shown only now.")
+    previous_secret_expires_at: dt.datetime | None
+
+
+class EndpointList(BaseModel):
+    endpoints: list[EndpointOut]
+
+
+class AttemptOut(BaseModel):
+    attempted_at: dt.datetime
+    status_code: int | None
+    latency_ms: float
+    response_excerpt: str
+    error: str
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    message_id: str = Field(description="The `webhook-id`, the same on every attempt.")
+    event_type: str
+    comment_id: int | None
+    state: str
+    attempt_count: int
+    next_attempt_at: dt.datetime | None
+    last_attempt_at: dt.datetime | None
+    created_at: dt.datetime
+    attempts: list[AttemptOut]
+
+
+class DeliveryList(BaseModel):
+    deliveries: list[DeliveryOut]
+    next_before: int | None = Field(description="Pass as `before` for the next page; null on the last.")
+
+
+class Queued(BaseModel):
+    delivery_id: int
+    message_id: str
+    state: str
+
+
+class Recovered(BaseModel):
+    queued: int
