@@ -9,13 +9,17 @@ from flask import Blueprint, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from service import metrics
 from service.api import document, parse, read_body
 from service.domain.receipts import receipt_for
 from service.errors import ApiError
 from service.intake.form_tokens import form_token_status
 from service.intake.models import CommentAccepted, CommentSubmission
+from service.limits import limit_intake
 from service.services import services
+from service.storage.accounts import SITE_NAME
 from service.storage.models import Comment, Site
+from service.structured_logs import current_request_id
 from workers import names
 
 blueprint = Blueprint("intake", __name__)
@@ -33,6 +37,7 @@ log = structlog.get_logger(__name__)
     form=True,
     path_params={"site_name": "string"},
 )
+@limit_intake
 def submit_comment(site_name: str) -> ResponseReturnValue:
     data, from_form = read_body(allow_form=True)
     app = services()
@@ -48,7 +53,8 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
     _check_origin(policy.intake.allowed_origins)
 
     with app.sessions() as session, session.begin():
-        site = session.scalar(select(Site).where(Site.name == site_name))
+        # A name no site can have is never looked up (PostgreSQL refuses NUL in a query).
+        site = session.scalar(select(Site).where(Site.name == site_name)) if SITE_NAME.match(site_name) else None
         if site is None:
             raise ApiError(404, f"No site named {site_name!r}.")
         if not site.is_open or not policy.intake.open:
@@ -70,7 +76,7 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
             user_agent=(request.user_agent.string or "")[:500],
             honeypot_filled=honeypot_filled,
             form_token_status=form_token_status(site_name, policy, submission.form_token),
-            request_id=request.headers.get("X-Request-Id", "")[:64],
+            request_id=current_request_id(),
             enqueue_count=1,
         )
         session.add(comment)
@@ -80,6 +86,7 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
     receipt = receipt_for(app.settings.secret_key, comment.id)
     status_url = url_for("public.comment_status", comment_id=comment.id, receipt=receipt, _external=True)
     log.info("intake.accepted", comment_id=comment.id, site=site_name)
+    metrics.record_comment_received(site_name)
     if from_form and submission.page_url and _may_redirect_to(submission.page_url, policy.intake.allowed_origins):
         return redirect(f"{submission.page_url.split('#')[0]}#sift-comment-{comment.id}", code=303)
     body = CommentAccepted(id=comment.id, status="received", status_url=status_url)

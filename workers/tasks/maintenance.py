@@ -6,8 +6,10 @@ import structlog
 from celery import shared_task
 from sqlalchemy import update
 
+from service import metrics
 from service.storage.comments import find_stale_received
 from service.storage.models import Comment
+from service.storage.retention import purge_old_spam, truncate_old_addresses
 from workers import names
 from workers.resources import resources_for
 
@@ -29,4 +31,18 @@ def sweep_received(self) -> int:  # type: ignore[no-untyped-def]
         moderate.delay(comment_id)
     if stale:
         log.info("sweeper.requeued", count=len(stale))
+        metrics.record_sweeper_resent(len(stale))
     return len(stale)
+
+
+@shared_task(name=names.APPLY_RETENTION, bind=True, acks_late=True)
+def apply_retention(self) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Truncate old client addresses and purge old rejected spam, as the settings say."""
+    settings = resources_for(self.app).settings
+    with resources_for(self.app).sessions() as session, session.begin():
+        purged = purge_old_spam(session, settings.purge_spam_after_days)
+        truncated = truncate_old_addresses(session, settings.truncate_addresses_after_days)
+    metrics.RETENTION_APPLIED.labels(kind="address_truncated").inc(truncated)
+    metrics.RETENTION_APPLIED.labels(kind="spam_purged").inc(purged)
+    log.info("retention.applied", addresses_truncated=truncated, spam_purged=purged)
+    return {"addresses_truncated": truncated, "spam_purged": purged}

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from service import metrics
 from service.domain.statuses import RejectionReason, Status
 from service.storage.comments import SYSTEM, change_status
 from service.storage.models import Comment, Site, Verdict, utcnow
@@ -55,6 +56,7 @@ def moderate_comment(self, comment_id: int) -> str:  # type: ignore[no-untyped-d
         site = session.get(Site, comment.site_id)
         assert site is not None
         comment_input = to_comment_input(comment, site.name)
+        received_at = comment.created_at
         author = load_author_history(session, comment)
     policy = resources.policies.for_site(site.name)
     context = gather_context(resources.redis, comment_input, policy, author)
@@ -65,6 +67,8 @@ def moderate_comment(self, comment_id: int) -> str:  # type: ignore[no-untyped-d
         applied = apply_decision(session, comment, decision)
     outcome = decision.action.value if applied else "already-decided"
     log.info("moderation.decided", comment_id=comment_id, site=site.name, outcome=outcome)
+    if applied:
+        metrics.record_decision(site.name, outcome, (utcnow() - received_at).total_seconds())
     return outcome
 
 

@@ -1,0 +1,321 @@
+"""Load benchmark: the real intake under gunicorn and real Celery workers, against a bare floor, on this machine.
+
+Phases, all on 127.0.0.1, each bounded in time:
+1. floor: `bench.floor_app` (parse the body, `.delay()`) under gunicorn sync x2, loaded by wrk;
+2. intake: the real API (validation, rate limit, database insert, enqueue) under the same settings;
+3. end to end: workers start on the backlog phase 2 left; decided comments per second;
+4. latency: comments offered at a fixed rate with the workers running; intake-to-decision p50/p99.
+
+Run it against a dedicated database and Redis database: it writes comments for site `bench` and
+deletes them at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+from sqlalchemy import delete, func, select
+
+from bench.floor_app import FLOOR_QUEUE
+from bench.wrk import WrkResult, run_wrk
+from config.settings import REPO_ROOT, Settings
+from service.storage.accounts import AccountError, create_site, get_site
+from service.storage.db import make_engine, make_session_factory, transaction
+from service.storage.models import Comment
+
+BIN = Path(sys.executable).parent
+SITE = "bench"
+TARGETS = {"intake_ratio_to_floor": 0.8, "decided_per_second": 200.0, "decision_p99_ms_at_100_per_second": 250.0}
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    seconds: float = 10.0
+    connections: int = 16
+    gunicorn_workers: int = 2
+    celery_workers: int = 2
+    offered_rate: float = 100.0
+    rate_seconds: float = 20.0
+
+
+def run_load(settings: Settings, options: LoadOptions, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run every phase and return the figures (also checked against the targets)."""
+    env = dict(os.environ if environ is None else environ)
+    # The real limits would refuse a load generator at once; a huge one keeps the limiter's cost in the figure.
+    env.update(SIFT_RATE_LIMIT_INTAKE="100000000/minute", PYTHONPATH=str(REPO_ROOT), PYTHONUNBUFFERED="1")
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    broker = redis.Redis.from_url(settings.redis_url)
+    _reset_site(sessions)
+    with tempfile.TemporaryDirectory(prefix="sift-load-") as scratch:
+        work = Path(scratch)
+        floor = _measure_floor(env, options, work)
+        broker.delete(FLOOR_QUEUE)
+
+        api, base_url = _start_gunicorn("service.wsgi:app", env, options, work)
+        try:
+            run_wrk(f"{base_url}/v1/sites/{SITE}/comments", 1, options.connections, work)  # warm-up
+            intake = run_wrk(f"{base_url}/v1/sites/{SITE}/comments", options.seconds, options.connections, work)
+            backlog = _count(sessions, "received")
+            workers = [_start_worker(env, work, n) for n in range(options.celery_workers)]
+            try:
+                decided_per_second = _drain(sessions, backlog, timeout=max(120.0, backlog / 50))
+                latency = _offer_at_fixed_rate(base_url, sessions, options)
+            finally:
+                for worker in workers:
+                    _stop(worker)
+        finally:
+            _stop(api)
+    _reset_site(sessions)
+    engine.dispose()
+    return _report(floor, intake, backlog, decided_per_second, latency, options)
+
+
+def _report(
+    floor: WrkResult,
+    intake: WrkResult,
+    backlog: int,
+    decided_per_second: float,
+    latency: dict[str, float],
+    options: LoadOptions,
+) -> dict[str, Any]:
+    ratio = intake.requests_per_second / floor.requests_per_second if floor.requests_per_second else 0.0
+    figures: dict[str, Any] = {
+        "machine": machine(),
+        "options": asdict(options),
+        "floor": asdict(floor),
+        "intake": {**asdict(intake), "ratio_to_floor": round(ratio, 3)},
+        "end_to_end": {"comments": backlog, "decided_per_second": round(decided_per_second, 1)},
+        "latency_at_fixed_rate": latency,
+    }
+    figures["targets"] = {
+        "intake_ratio_to_floor": {"target": TARGETS["intake_ratio_to_floor"], "met": ratio >= 0.8},
+        "decided_per_second": {"target": TARGETS["decided_per_second"], "met": decided_per_second >= 200},
+        "decision_p99_ms": {
+            "target": TARGETS["decision_p99_ms_at_100_per_second"],
+            "met": latency["p99_ms"] <= 250 and options.offered_rate >= 100,
+        },
+    }
+    return figures
+
+
+def machine() -> dict[str, Any]:
+    """Describe the machine the figures come from."""
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load_average_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def _measure_floor(env: dict[str, str], options: LoadOptions, work: Path) -> WrkResult:
+    server, base_url = _start_gunicorn("bench.floor_app:app", env, options, work)
+    try:
+        run_wrk(f"{base_url}/floor", 1, options.connections, work)  # warm-up
+        return run_wrk(f"{base_url}/floor", options.seconds, options.connections, work)
+    finally:
+        _stop(server)
+
+
+def _drain(sessions: Any, backlog: int, timeout: float) -> float:
+    """Wait for the backlog to be decided; return decisions per second between the first and last decision."""
+    deadline = time.monotonic() + timeout
+    while _count(sessions, "received") and time.monotonic() < deadline:
+        time.sleep(0.25)
+    if _count(sessions, "received"):
+        raise RuntimeError(f"workers did not decide {backlog} comments within {timeout:.0f}s")
+    with sessions() as session:
+        first, last = session.execute(
+            select(func.min(Comment.decided_at), func.max(Comment.decided_at)).where(_bench_site())
+        ).one()
+    span = (last - first).total_seconds() if first and last else 0.0
+    return backlog / span if span > 0 else float(backlog)
+
+
+def _offer_at_fixed_rate(base_url: str, sessions: Any, options: LoadOptions) -> dict[str, float]:
+    """Send comments on an open-loop schedule and measure intake-to-decision latency from the database."""
+    total = max(1, int(options.offered_rate * options.rate_seconds))
+    ids: list[int] = []
+    lock = threading.Lock()
+    errors = 0
+
+    def send(client: httpx.Client, n: int) -> None:
+        nonlocal errors
+        body = {
+            "thread": "bench-rate",
+            "body": f"Fixed-rate comment {n}: a calm and ordinary remark.",
+            "author_name": f"R{n}",
+        }
+        try:
+            answer = client.post(f"{base_url}/v1/sites/{SITE}/comments", json=body)
+        except httpx.HTTPError:
+            answer = None
+        with lock:
+            if answer is not None and answer.status_code == 202:
+                ids.append(answer.json()["id"])
+            else:
+                errors += 1
+
+    start = time.monotonic()
+    with httpx.Client(timeout=10) as client, ThreadPoolExecutor(max_workers=16) as pool:
+        for n in range(total):
+            delay = start + n / options.offered_rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(send, client, n)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _undecided(sessions, ids):
+        time.sleep(0.2)
+    with sessions() as session:
+        rows = session.execute(select(Comment.created_at, Comment.decided_at).where(Comment.id.in_(ids))).all()
+    latencies = sorted((decided - created).total_seconds() * 1000 for created, decided in rows if decided)
+    return {
+        "offered_per_second": options.offered_rate,
+        "comments": len(ids),
+        "errors": errors,
+        "undecided": len(ids) - len(latencies),
+        "p50_ms": round(_quantile(latencies, 0.50), 1),
+        "p99_ms": round(_quantile(latencies, 0.99), 1),
+    }
+
+
+def _quantile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def _undecided(sessions: Any, ids: list[int]) -> int:
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).where(Comment.id.in_(ids), Comment.decided_at.is_(None))) or 0)
+
+
+def _bench_site() -> Any:
+    from service.storage.models import Site
+
+    return Comment.site_id == select(Site.id).where(Site.name == SITE).scalar_subquery()
+
+
+def _count(sessions: Any, status: str) -> int:
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).where(_bench_site(), Comment.status == status)) or 0)
+
+
+def _reset_site(sessions: Any) -> None:
+    with transaction(sessions) as session:
+        try:
+            get_site(session, SITE)
+        except AccountError:
+            create_site(session, SITE, "Load benchmark")
+        session.execute(delete(Comment).where(_bench_site()))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_gunicorn(target: str, env: dict[str, str], options: LoadOptions, work: Path) -> tuple[Any, str]:
+    port = _free_port()
+    log = open(work / f"gunicorn-{port}.log", "ab")  # noqa: SIM115 - lives as long as the process
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"), target, "--bind", f"127.0.0.1:{port}", "--workers", str(options.gunicorn_workers),
+            "--worker-class", "sync", "--backlog", "2048", "--log-level", "warning",
+        ],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+    )  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base_url}/healthz", timeout=1)
+            return process, base_url
+        except httpx.HTTPError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    _stop(process)
+    raise RuntimeError(f"gunicorn {target} did not start; see {work}")
+
+
+def _start_worker(env: dict[str, str], work: Path, number: int) -> Any:
+    # Independent consumer loops scale; more pool children behind one loop do not (see performance-floors.md).
+    log = open(work / f"worker-{number}.log", "ab")  # noqa: SIM115
+    return subprocess.Popen(
+        [
+            str(BIN / "celery"), "-A", "workers.celery_app", "worker", "--pool", "solo", "-Q", "sift",
+            "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "-n", f"bench-{number}-{os.getpid()}@%h",
+        ],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+    )  # fmt: skip
+
+
+def _stop(process: Any) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def format_report(figures: dict[str, Any]) -> str:
+    """Render the figures for a person."""
+    floor, intake = figures["floor"], figures["intake"]
+    end, rate, box = figures["end_to_end"], figures["latency_at_fixed_rate"], figures["machine"]
+    met = {name: "met" if check["met"] else "NOT met" for name, check in figures["targets"].items()}
+    return "\n".join(
+        [
+            f"machine: {box['cpus']} CPUs, {box['cpu_model']}, {box['system']}, Python {box['python']}",
+            f"floor  (Flask + .delay()):  {floor['requests_per_second']:8.0f} req/s  "
+            f"p50 {floor['p50_ms']:.1f} ms  p99 {floor['p99_ms']:.1f} ms",
+            f"intake (real API):          {intake['requests_per_second']:8.0f} req/s  "
+            f"p50 {intake['p50_ms']:.1f} ms  p99 {intake['p99_ms']:.1f} ms  non-2xx {intake['non_2xx']}",
+            f"intake / floor:             {intake['ratio_to_floor']:.2f}  "
+            f"(target >= 0.8: {met['intake_ratio_to_floor']})",
+            f"decided end to end:         {end['decided_per_second']:8.0f} comments/s over {end['comments']} "
+            f"(target >= 200: {met['decided_per_second']})",
+            f"decision latency at {rate['offered_per_second']:.0f}/s:  p50 {rate['p50_ms']:.1f} ms  "
+            f"p99 {rate['p99_ms']:.1f} ms over {rate['comments']} comments "
+            f"(target p99 <= 250 ms: {met['decision_p99_ms']})",
+        ]
+    )
+
+
+def main() -> None:
+    """Run with the defaults from the environment; print JSON with --json."""
+    figures = run_load(Settings.from_env(), LoadOptions())
+    print(json.dumps(figures, indent=2) if "--json" in sys.argv else format_report(figures))
+
+
+if __name__ == "__main__":
+    main()

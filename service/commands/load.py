@@ -1,0 +1,45 @@
+"""`sift bench load`: the HTTP load benchmark (bench/load.py) with its options."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command("load")
+@click.option("--seconds", default=10.0, show_default=True, help="How long wrk loads each endpoint.")
+@click.option("--connections", default=16, show_default=True, help="wrk connections.")
+@click.option("--gunicorn-workers", default=2, show_default=True, help="Sync workers, the same for floor and API.")
+@click.option("--celery-workers", default=2, show_default=True, help="Independent worker processes (solo pool).")
+@click.option(
+    "--rate", "offered_rate", default=100.0, show_default=True, help="Comments/s offered in the latency phase."
+)
+@click.option("--rate-seconds", default=20.0, show_default=True, help="How long the latency phase offers comments.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a report.")
+def load_command(
+    seconds: float,
+    connections: int,
+    gunicorn_workers: int,
+    celery_workers: int,
+    offered_rate: float,
+    rate_seconds: float,
+    as_json: bool,
+) -> None:
+    """Measure intake req/s against the bare floor, decided comments/s, and decision latency at a fixed rate."""
+    from bench.load import LoadOptions, format_report, run_load
+    from service.cli import load_settings
+
+    options = LoadOptions(
+        seconds=seconds,
+        connections=connections,
+        gunicorn_workers=gunicorn_workers,
+        celery_workers=celery_workers,
+        offered_rate=offered_rate,
+        rate_seconds=rate_seconds,
+    )
+    try:
+        figures = run_load(load_settings(), options)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(figures, indent=2) if as_json else format_report(figures))

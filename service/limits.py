@@ -1,0 +1,139 @@
+"""HTTP rate limits (Flask-Limiter on Redis, moving window) and the client address behind trusted proxies.
+
+How to apply a limit to a view (the decorator goes below the route decorator):
+
+    from service.limits import limit_intake, limit_reports, limit_moderation, limit_login
+
+    @blueprint.post("/v1/comments/<int:comment_id>/reports")
+    @limit_reports
+    def report_comment(comment_id: int): ...
+
+`limit_intake` and `limit_reports` key on the client address, `limit_moderation` on the bearer token
+(or the browser session, else the address), and `limit_login` on both the account named in the body
+and the address. The limits themselves come from settings (`SIFT_RATE_LIMIT_*`).
+
+When Redis is down each process falls back to in-memory counters with the same limits (degraded: per
+process instead of shared), so intake keeps accepting and a flood is still slowed; nothing answers 500.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import structlog
+from flask import Flask, request, session
+from flask.typing import ResponseReturnValue
+from flask_limiter import Limiter, RateLimitExceeded
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from service import metrics
+from service.errors import ApiError, error_response
+from service.services import services
+
+log = structlog.get_logger(__name__)
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
+
+
+def client_address() -> str:
+    """Return the client's address; ProxyFix has already applied the trusted hops, if any."""
+    return request.remote_addr or "unknown"
+
+
+def token_or_session_key() -> str:
+    """Key moderation limits on who is calling: a hash of the bearer token, else the session, else the address."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer ") and header[7:].strip():
+        # A hash, so raw tokens never sit in Redis keys.
+        return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    moderator = session.get("moderator_id") if session else None
+    if moderator is not None:
+        return f"moderator:{moderator}"
+    return "address:" + client_address()
+
+
+def login_account_key() -> str:
+    """Key login limits on the account named in the body (JSON or form), so one address cannot spray accounts."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    email = ""
+    if isinstance(data, dict) or hasattr(data, "get"):
+        value = data.get("email", "")  # type: ignore[union-attr]
+        email = value.strip().lower() if isinstance(value, str) else ""
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
+def _intake_limits() -> str:
+    return services().settings.rate_limit_intake
+
+
+def _report_limits() -> str:
+    return services().settings.rate_limit_reports
+
+
+def _moderation_limits() -> str:
+    return services().settings.rate_limit_moderation
+
+
+def _login_limits() -> str:
+    return services().settings.rate_limit_login
+
+
+limiter = Limiter(
+    key_func=client_address,
+    # A moving window counts the last N seconds exactly: no burst of twice the limit across a boundary.
+    strategy="moving-window",
+    in_memory_fallback_enabled=True,
+    # A last resort: if even the fallback fails, let the request through rather than answer 500.
+    swallow_errors=True,
+    headers_enabled=False,
+    key_prefix="sift-limit",
+)
+
+limit_intake = limiter.limit(_intake_limits, scope="intake")
+limit_reports = limiter.limit(_report_limits, scope="reports")
+limit_moderation = limiter.limit(_moderation_limits, key_func=token_or_session_key, scope="moderation")
+limit_login_by_address = limiter.limit(_login_limits, scope="login-address")
+limit_login_by_account = limiter.limit(_login_limits, key_func=login_account_key, scope="login-account")
+
+
+def limit_login(view: ViewT) -> ViewT:
+    """Limit a login view per address and per account."""
+    return cast(ViewT, limit_login_by_address(limit_login_by_account(view)))
+
+
+def init_app(app: Flask) -> None:
+    """Trust the configured proxy hops for the client address, and limit on the app's Redis."""
+    settings = app.extensions["sift"].settings
+    hops = settings.trusted_proxy_hops
+    if hops:
+        # Only X-Forwarded-For, and only as many hops as our own proxies add: an outsider's header is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)  # type: ignore[method-assign]
+    app.config.setdefault("RATELIMIT_STORAGE_URI", settings.redis_url)
+    # Short timeouts, so a dead Redis costs a request one second once, not a hang; then the fallback takes over.
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 1, "socket_connect_timeout": 1})
+    limiter.init_app(app)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(error: RateLimitExceeded) -> ResponseReturnValue:
+        retry_after = _seconds_until_reset()
+        metrics.RATE_LIMITED.labels(scope=_scope_of(error)).inc()
+        log.info("request.rate_limited", path=request.path, retry_after=retry_after)
+        return error_response(
+            ApiError(429, "Too many requests; try again later.", headers={"Retry-After": str(retry_after)})
+        )
+
+
+def _seconds_until_reset() -> int:
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    # The storage rounds reset times up to the next second; never ask for more than the window itself.
+    return max(1, min(current.limit.get_expiry(), math.ceil(current.reset_at - time.time())))
+
+
+def _scope_of(error: RateLimitExceeded) -> str:
+    scope = getattr(error.limit, "scope", "") or ""
+    return scope if isinstance(scope, str) and scope else "other"

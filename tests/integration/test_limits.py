@@ -1,0 +1,134 @@
+"""HTTP rate limits on the real Redis: per address at intake, per token, per account, and with Redis down."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import httpx
+import pytest
+from flask import Flask, jsonify
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from service.limits import limit_login, limit_moderation
+from service.storage.models import Comment, Site
+from tests.support import free_port, start_gunicorn
+
+COMMENT = {"thread": "article-1", "body": "A measured reply."}
+
+
+def limited_app(settings: Settings, **changes: object) -> Flask:
+    from service.app import create_app
+
+    values: dict[str, object] = {
+        "rate_limit_intake": "3/minute",
+        "rate_limit_moderation": "2/minute",
+        "rate_limit_login": "2/minute",
+    }
+    values.update(changes)
+    app = create_app(dataclasses.replace(settings, **values))  # type: ignore[arg-type]
+
+    @app.get("/test/moderation")
+    @limit_moderation
+    def moderation_view():  # type: ignore[no-untyped-def]
+        return jsonify(ok=True)
+
+    @app.post("/test/login")
+    @limit_login
+    def login_view():  # type: ignore[no-untyped-def]
+        return jsonify(ok=True)
+
+    return app
+
+
+def stored_comments(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(Comment)) or 0)
+
+
+def test_intake_answers_429_with_retry_after_once_an_address_passes_its_limit(
+    settings: Settings, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    client = limited_app(settings).test_client()
+    for _ in range(3):
+        assert client.post("/v1/sites/demo/comments", json=COMMENT).status_code == 202
+
+    refused = client.post("/v1/sites/demo/comments", json=COMMENT)
+
+    assert refused.status_code == 429
+    assert refused.json["error"]["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert stored_comments(sessions) == 3
+    other_reader = client.post("/v1/sites/demo/comments", json=COMMENT, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert other_reader.status_code == 202
+
+
+def test_forwarded_for_from_an_outsider_does_not_escape_the_limit(settings: Settings, site: Site) -> None:
+    client = limited_app(settings, trusted_proxy_hops=0).test_client()
+    answers = [
+        client.post("/v1/sites/demo/comments", json=COMMENT, headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+        for n in range(5)
+    ]
+    assert answers == [202, 202, 202, 429, 429]
+
+
+def test_address_comes_from_the_trusted_proxy_hop_only(
+    settings: Settings, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    client = limited_app(settings, trusted_proxy_hops=1).test_client()
+    # The outsider wrote "10.9.9.9"; our one proxy appended the address it really saw.
+    response = client.post("/v1/sites/demo/comments", json=COMMENT, headers={"X-Forwarded-For": "10.9.9.9, 192.0.2.44"})
+    assert response.status_code == 202
+    with sessions() as session:
+        assert session.scalar(select(Comment.client_ip).where(Comment.id == response.json["id"])) == "192.0.2.44"
+
+
+def test_moderation_limit_is_per_token(settings: Settings, site: Site) -> None:
+    client = limited_app(settings).test_client()
+    first = {"Authorization": "Bearer token-of-moderator-one"}
+    second = {"Authorization": "Bearer token-of-moderator-two"}
+    assert [client.get("/test/moderation", headers=first).status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/test/moderation", headers=second).status_code == 200
+
+
+def test_login_limit_is_per_account_across_addresses_and_per_address_across_accounts(
+    settings: Settings, site: Site
+) -> None:
+    client = limited_app(settings).test_client()
+
+    def login(email: str, address: str) -> int:
+        return client.post("/test/login", json={"email": email}, environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [login("ana@example.org", f"198.51.100.{n}") for n in range(3)] == [200, 200, 429]
+    assert [login(f"user{n}@example.org", "192.0.2.10") for n in range(3)] == [200, 200, 429]
+    assert login("bob@example.org", "192.0.2.99") == 200
+
+
+def test_429_body_is_the_json_error_shape(settings: Settings, site: Site) -> None:
+    client = limited_app(settings).test_client()
+    for _ in range(3):
+        client.post("/v1/sites/demo/comments", json=COMMENT)
+    refused = client.post("/v1/sites/demo/comments", data={"thread": "t", "body": "b"})
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/json"
+    assert set(refused.json["error"]) >= {"code", "message"}
+
+
+@pytest.mark.slow
+def test_intake_keeps_accepting_and_limiting_while_redis_is_down(
+    service_env: dict[str, str], site: Site, sessions: sessionmaker[Session], tmp_root: object
+) -> None:
+    # Redis "down": nothing listens on this port. The database is up.
+    env = dict(service_env, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", SIFT_RATE_LIMIT_INTAKE="4/minute")
+    server, base_url = start_gunicorn(env, tmp_root, workers=1)  # type: ignore[arg-type]
+    try:
+        with httpx.Client(base_url=base_url, timeout=30) as http:
+            answers = [http.post("/v1/sites/demo/comments", json=COMMENT).status_code for _ in range(6)]
+            ready = http.get("/readyz")
+    finally:
+        server.stop()
+    # Accepted (the sweeper enqueues them once Redis is back), then limited in memory, never a 500.
+    assert answers == [202, 202, 202, 202, 429, 429]
+    assert stored_comments(sessions) == 4
+    assert ready.status_code == 503 and ready.json()["checks"]["redis"].startswith("unavailable")
