@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,7 +37,9 @@ class Child:
 
     def start(self) -> None:
         output = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - kept for the child's life
-        self.process = subprocess.Popen(self.argv, env=self.env, stdout=output, stderr=output)
+        self.process = subprocess.Popen(
+            self.argv, env=self.env, stdout=output, stderr=output, preexec_fn=_die_with_parent
+        )
         self.started_at = time.monotonic()
 
     def stop(self, grace_seconds: float) -> None:
@@ -48,6 +51,17 @@ class Child:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM the child if `sift dev` itself is killed, so no orphan keeps a port."""
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except OSError:  # not Linux: Ctrl-C and SIGTERM still stop every child
+        pass
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -130,6 +144,11 @@ def dev_command(host: str, port: int) -> None:
     env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'sift.db'}")
     env.setdefault("SIFT_WEBHOOK_ALLOW_LOOPBACK_SITES", DEV_SITE)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # One metrics directory shared by every api and worker process, emptied at each start.
+    metrics_dir = var_dir / "metrics"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir()
+    env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
     children: list[Child] = []
     if not env.get("REDIS_URL"):
         redis_child, env["REDIS_URL"] = embedded_redis(var_dir)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.domain.events import events_for_change
 from service.domain.statuses import Status, check_transition
@@ -62,7 +63,7 @@ def change_status(
         raise StaleVersion(comment.version)
     check_transition(current, target)
     now = utcnow()
-    changes: dict[str, Any] = {"status": target.value, "version": Comment.version + 1, "updated_at": now}
+    changes: dict[str, Any] = {"status": target.value, "version": comment.version + 1, "updated_at": now}
     changes.update(values or {})
     result = session.execute(
         update(Comment)
@@ -75,7 +76,10 @@ def change_status(
         if expected_version is not None:
             raise StaleVersion(comment.version)
         return False
-    session.refresh(comment)
+    # The row now holds exactly these values: record them on the loaded object instead of
+    # reading the row back (one round trip fewer on every decision).
+    for key, value in changes.items():
+        set_committed_value(comment, key, value)
     session.add(
         AuditEntry(
             site_id=comment.site_id,

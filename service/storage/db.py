@@ -26,7 +26,9 @@ def make_engine(database_url: str, **overrides: Any) -> Engine:
         # SELECT ... then UPDATE inside one transaction is really atomic.
         event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    # No pool_pre_ping: it costs a round trip on every checkout. A connection found dead
+    # fails one request (503, or a task retry) and SQLAlchemy then invalidates the pool.
+    options: dict[str, Any] = {"pool_size": 5, "max_overflow": 5, "pool_recycle": 1800}
     options.update(overrides)
     return create_engine(url, **options)
 

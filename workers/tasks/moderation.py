@@ -9,12 +9,12 @@ import structlog
 from celery import shared_task
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from service import metrics
 from service.domain.statuses import RejectionReason, Status
 from service.storage.comments import SYSTEM, change_status
-from service.storage.models import Comment, Site, Verdict, utcnow
+from service.storage.models import Comment, Verdict, utcnow
 from workers import names
 from workers.context import gather_context
 from workers.filters.base import Action, AuthorHistory, Category, CommentInput, Context, Decision
@@ -46,29 +46,26 @@ _STATUS_FOR_ACTION = {
 def moderate_comment(self, comment_id: int) -> str:  # type: ignore[no-untyped-def]
     """Decide a received comment; a comment already decided is left as it is."""
     resources = resources_for(self.app)
-    with resources.sessions() as session:
-        comment = session.get(Comment, comment_id)
+    # One transaction from read to compare-and-set: fewer round trips, and the CAS still
+    # protects against a concurrent run (the UPDATE matches only a still-received row).
+    with resources.sessions() as session, session.begin():
+        comment = session.get(Comment, comment_id, options=[joinedload(Comment.site)])
         if comment is None:
             log.warning("moderation.unknown_comment", comment_id=comment_id)
             return "unknown"
         if comment.status != Status.RECEIVED.value:
             return "already-decided"
-        site = session.get(Site, comment.site_id)
-        assert site is not None
-        comment_input = to_comment_input(comment, site.name)
-        received_at = comment.created_at
-        author = load_author_history(session, comment)
-    policy = resources.policies.for_site(site.name)
-    context = gather_context(resources.redis, comment_input, policy, author)
-    decision = pipeline_for(site.name, policy).run(comment_input, context)
-    with resources.sessions() as session, session.begin():
-        comment = session.get(Comment, comment_id)
-        assert comment is not None
+        site_name = comment.site.name
+        comment_input = to_comment_input(comment, site_name)
+        policy = resources.policies.for_site(site_name)
+        context = gather_context(resources.redis, comment_input, policy, load_author_history(session, comment))
+        decision = pipeline_for(site_name, policy).run(comment_input, context)
         applied = apply_decision(session, comment, decision)
+        received_at = comment.created_at
     outcome = decision.action.value if applied else "already-decided"
-    log.info("moderation.decided", comment_id=comment_id, site=site.name, outcome=outcome)
+    log.info("moderation.decided", comment_id=comment_id, site=site_name, outcome=outcome)
     if applied:
-        metrics.record_decision(site.name, outcome, (utcnow() - received_at).total_seconds())
+        metrics.record_decision(site_name, outcome, (utcnow() - received_at).total_seconds())
     return outcome
 
 
