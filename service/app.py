@@ -14,6 +14,7 @@ from config.sites import SitePolicies
 from service.errors import register_error_handlers
 from service.services import Services
 from service.storage.db import make_engine, make_session_factory
+from service.storage.site_directory import SiteDirectory
 from workers.queue import make_celery
 
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
         redis=redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2),
         celery=celery or make_celery(settings),
         policies=SitePolicies(settings.sites_dir),
+        sites=SiteDirectory(engine),
     )
     register_error_handlers(app)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from config.sites import SitePolicies
+from service.storage.site_directory import SiteDirectory
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Services:
     redis: redis.Redis
     celery: Celery
     policies: SitePolicies
+    sites: SiteDirectory
 
 
 def services() -> Services:

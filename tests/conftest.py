@@ -127,6 +127,8 @@ def app(settings: Settings) -> Flask:
 
 @pytest.fixture
 def client(app: Flask, clean: None) -> FlaskClient:
+    # Sites are re-created with new ids by every test; a process would see that within seconds.
+    app.extensions["sift"].sites.forget()
     return app.test_client()
 
 
