@@ -7,6 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from service.fields import RowId, StoredText
+from service.moderation.models import VerdictOut
+
 
 class SiteOut(BaseModel):
     name: str
@@ -24,7 +27,7 @@ class SiteList(BaseModel):
 class KeyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    label: str = Field("", max_length=100)
+    label: StoredText = Field("", max_length=100)
 
 
 class KeyOut(BaseModel):
@@ -70,7 +73,7 @@ class ModeratorList(BaseModel):
 class DryRunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    body: str = Field(min_length=1, max_length=65_525)
+    body: StoredText = Field(min_length=1, max_length=65_525)
     thread: str = Field("", max_length=500)
     author_name: str = Field("", max_length=245)
     author_email: str = Field("", max_length=100)
@@ -79,18 +82,30 @@ class DryRunRequest(BaseModel):
     user_agent: str = Field("", max_length=500)
 
 
-class DryRunVerdict(BaseModel):
-    filter_id: str
-    category: str
-    action: str
-    score: float
-    reason: str
-    spans: list[list[int]]
-
-
 class DryRunResult(BaseModel):
     action: str
     score: float
     policy_version: str
     censored_body: str | None
-    verdicts: list[DryRunVerdict]
+    verdicts: list[VerdictOut]
+
+
+class NoticeQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unread: bool = Field(False, description="Only notices nobody has marked read.")
+    limit: int = Field(50, ge=1, le=200)
+    before: RowId | None = Field(None, description="Only notices with a smaller id (the next page).")
+
+
+class NoticeOut(BaseModel):
+    id: int
+    kind: str = Field(description="What happened, e.g. `webhook.endpoint_disabled`.")
+    message: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NoticeList(BaseModel):
+    notices: list[NoticeOut]
+    next_before: int | None = Field(description="Pass as `before` for the next page; null on the last.")

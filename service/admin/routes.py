@@ -19,16 +19,20 @@ from service.admin.models import (
     ModeratorRequest,
     NewKey,
     NewModerator,
+    NoticeList,
+    NoticeOut,
+    NoticeQuery,
     SiteList,
     SiteOut,
 )
-from service.api import document, parse_json
+from service.api import document, parse_json, parse_query
 from service.dry_run import run_dry
 from service.errors import ApiError
-from service.moderation.scope import resolve_sites
+from service.fields import is_row_id
+from service.moderation.scope import admin_site
 from service.services import services
-from service.storage import accounts
-from service.storage.models import Membership, Site, SiteApiKey
+from service.storage import accounts, notices
+from service.storage.models import Membership, Notice, Site, SiteApiKey
 
 blueprint = Blueprint("admin", __name__)
 TAGS = ("admin",)
@@ -37,15 +41,13 @@ SITE = {"site_name": "string"}
 
 
 def _admin_site(session: Session, site_name: str) -> Site:
-    """Return the site if the caller is its admin; any other site is a 404, as if it did not exist."""
-    identity = auth.current_moderator()
-    if identity.kind != "moderator":
-        raise ApiError(403, "Site keys cannot use the admin API.")
-    (site_id,) = resolve_sites(identity, [site_name], role="admin")
-    site = session.get(Site, site_id)
-    if site is None:
-        raise ApiError(404, f"No site named {site_name!r}.")
-    return site
+    return admin_site(session, auth.current_moderator(), site_name)
+
+
+def _notice_out(notice: Notice) -> NoticeOut:
+    return NoticeOut(
+        id=notice.id, kind=notice.kind, message=notice.message, created_at=notice.created_at, read_at=notice.read_at
+    )
 
 
 def _key_out(key: SiteApiKey) -> KeyOut:
@@ -182,6 +184,17 @@ def add_moderator(site_name: str) -> ResponseReturnValue:
     body = parse_json(ModeratorRequest)
     with services().sessions() as session, session.begin():
         site = _admin_site(session, site_name)
+        # An existing account may hold roles on sites this admin does not run: setting its password or
+        # minting it a token here would hand those sites over, so an admin may only grant it a role.
+        existing = accounts.moderator_by_email(session, body.email)
+        if existing is not None and existing.id == auth.current_moderator().id and body.role != "admin":
+            raise ApiError(409, "You cannot give up your own admin role; ask another admin.")
+        if (body.password or body.token) and existing is not None:
+            raise ApiError(
+                409,
+                f"{body.email} already has an account; add the role without a password or token.",
+                code="account_exists",
+            )
         try:
             created = accounts.create_moderator(session, body.email, site.name, body.role, body.password, body.token)
         except accounts.AccountError as error:
@@ -235,3 +248,46 @@ def dry_run(site_name: str) -> ResponseReturnValue:
     fields = {key: value for key, value in body.model_dump().items() if value}
     result = DryRunResult.model_validate(run_dry(site.name, fields))
     return jsonify(result.model_dump(mode="json"))
+
+
+@blueprint.get("/v1/admin/sites/<site_name>/notices")
+@document(
+    "GET",
+    "/v1/admin/sites/{site_name}/notices",
+    summary="List messages for the site's admins (a webhook endpoint disabled, say), newest first",
+    tags=TAGS,
+    query=NoticeQuery,
+    responses={200: NoticeList},
+    auth=AUTH,
+    path_params=SITE,
+)
+@auth.moderator_required
+def list_notices(site_name: str) -> ResponseReturnValue:
+    query = parse_query(NoticeQuery)
+    with services().sessions() as session:
+        site = _admin_site(session, site_name)
+        found = notices.list_notices(session, site.id, unread_only=query.unread, limit=query.limit, before=query.before)
+        page = [_notice_out(notice) for notice in found]
+    next_before = page[-1].id if len(page) == query.limit else None
+    return jsonify(NoticeList(notices=page, next_before=next_before).model_dump(mode="json"))
+
+
+@blueprint.post("/v1/admin/sites/<site_name>/notices/<int:notice_id>/read")
+@document(
+    "POST",
+    "/v1/admin/sites/{site_name}/notices/{notice_id}/read",
+    summary="Mark a notice read (marking it again keeps the first time)",
+    tags=TAGS,
+    responses={200: NoticeOut},
+    auth=AUTH,
+    path_params={**SITE, "notice_id": "integer"},
+)
+@auth.moderator_required
+def read_notice(site_name: str, notice_id: int) -> ResponseReturnValue:
+    with services().sessions() as session, session.begin():
+        site = _admin_site(session, site_name)
+        notice = notices.mark_read(session, site.id, notice_id) if is_row_id(notice_id) else None
+        if notice is None:
+            raise ApiError(404, f"No notice {notice_id} on site {site_name!r}.")
+        answer = _notice_out(notice)
+    return jsonify(answer.model_dump(mode="json"))

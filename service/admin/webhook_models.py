@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.domain.events import ALL_EVENTS
+from service.fields import RowId, StoredText, UtcDatetime
 
 EventName = Literal["comment.published", "comment.held", "comment.rejected", "comment.moderated", "comment.reported"]
 DeliveryState = Literal["pending", "succeeded", "failed", "dead", "cancelled"]
@@ -21,12 +22,6 @@ def _unique_events(events: list[str]) -> list[str]:
     return [name for name in ALL_EVENTS if name in events]
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
-
-
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -34,7 +29,7 @@ class _Body(BaseModel):
 class EndpointCreate(_Body):
     url: str = Field(min_length=1, max_length=MAX_URL_LENGTH, description="http(s) URL; https only in production.")
     events: list[EventName] = Field(description="The events this endpoint receives.")
-    description: str = Field("", max_length=500)
+    description: StoredText = Field("", max_length=500)
 
     _events = field_validator("events")(_unique_events)
 
@@ -42,7 +37,7 @@ class EndpointCreate(_Body):
 class EndpointUpdate(_Body):
     url: str | None = Field(None, min_length=1, max_length=MAX_URL_LENGTH)
     events: list[EventName] | None = None
-    description: str | None = Field(None, max_length=500)
+    description: StoredText | None = Field(None, max_length=500)
     enabled: bool | None = Field(None, description="false disables the endpoint; true enables it again.")
 
     @field_validator("events")
@@ -58,15 +53,13 @@ class RotateRequest(_Body):
 
 
 class RecoverRequest(_Body):
-    since: dt.datetime = Field(description="Re-send failed, dead and cancelled deliveries created at or after this.")
-
-    _since = field_validator("since")(_aware)
+    since: UtcDatetime = Field(description="Re-send failed, dead and cancelled deliveries created at or after this.")
 
 
 class DeliveryQuery(_Body):
     state: DeliveryState | None = None
     limit: int = Field(50, ge=1, le=200)
-    before: int | None = Field(None, ge=1, description="Only deliveries with a smaller id (the next page).")
+    before: RowId | None = Field(None, description="Only deliveries with a smaller id (the next page).")
 
 
 class EndpointOut(BaseModel):
@@ -105,6 +98,7 @@ class AttemptOut(BaseModel):
 
 class DeliveryOut(BaseModel):
     id: int
+    endpoint_id: int
     message_id: str = Field(description="The `webhook-id`, the same on every attempt.")
     event_type: str
     comment_id: int | None

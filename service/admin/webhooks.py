@@ -29,7 +29,8 @@ from service.admin.webhook_models import (
 )
 from service.api import document, parse_json, parse_query
 from service.errors import ApiError
-from service.moderation.scope import resolve_sites
+from service.fields import is_row_id
+from service.moderation.scope import admin_site
 from service.services import services
 from service.storage import outbox
 from service.storage.models import Site, WebhookDelivery, WebhookEndpoint, utcnow
@@ -44,24 +45,15 @@ BASE = "/v1/admin/sites/{site_name}/webhooks"
 SITE = {"site_name": "string"}
 ENDPOINT = {"site_name": "string", "endpoint_id": "integer"}
 DELIVERY = {**ENDPOINT, "delivery_id": "integer"}
-_MAX_ID = 2**63 - 1
 
 
 def _admin_site(session: Session, site_name: str) -> Site:
-    """Return the site if the caller is its admin; any other site is a 404, as if it did not exist."""
-    identity = auth.current_moderator()
-    if identity.kind != "moderator":
-        raise ApiError(403, "Site keys cannot use the admin API.")
-    (site_id,) = resolve_sites(identity, [site_name], role="admin")
-    site = session.get(Site, site_id)
-    if site is None:
-        raise ApiError(404, f"No site named {site_name!r}.")
-    return site
+    return admin_site(session, auth.current_moderator(), site_name)
 
 
 def _endpoint(session: Session, site_name: str, endpoint_id: int, *, lock: bool = False) -> WebhookEndpoint:
     site = _admin_site(session, site_name)
-    found = endpoints.get_endpoint(session, site.id, endpoint_id, lock=lock) if endpoint_id <= _MAX_ID else None
+    found = endpoints.get_endpoint(session, site.id, endpoint_id, lock=lock) if is_row_id(endpoint_id) else None
     if found is None:
         raise ApiError(404, f"No webhook endpoint {endpoint_id} on site {site_name!r}.")
     return found
@@ -96,6 +88,7 @@ def _endpoint_out(endpoint: WebhookEndpoint) -> EndpointOut:
 def _delivery_out(delivery: WebhookDelivery) -> DeliveryOut:
     return DeliveryOut(
         id=delivery.id,
+        endpoint_id=delivery.endpoint_id,
         message_id=delivery.message_id,
         event_type=delivery.message.event_type,
         comment_id=delivery.message.comment_id,
@@ -219,7 +212,7 @@ def delete_endpoint(site_name: str, endpoint_id: int) -> ResponseReturnValue:
 )  # fmt: skip
 @auth.moderator_required
 def rotate_secret(site_name: str, endpoint_id: int) -> ResponseReturnValue:
-    body = parse_json(RotateRequest) if request.get_data(cache=True) else RotateRequest()
+    body = parse_json(RotateRequest) if request.get_data(cache=True).strip() else RotateRequest()
     with services().sessions() as session, session.begin():
         endpoint = _endpoint(session, site_name, endpoint_id, lock=True)
         secret = endpoints.rotate_secret(endpoint, dt.timedelta(hours=body.grace_hours), utcnow())
@@ -253,11 +246,29 @@ def send_test_event(site_name: str, endpoint_id: int) -> ResponseReturnValue:
 )  # fmt: skip
 @auth.moderator_required
 def list_deliveries(site_name: str, endpoint_id: int) -> ResponseReturnValue:
-    query = parse_query(DeliveryQuery)
     with services().sessions() as session:
         endpoint = _endpoint(session, site_name, endpoint_id)
-        found = endpoints.list_deliveries(session, endpoint, state=query.state, limit=query.limit, before=query.before)
-        page = [_delivery_out(delivery) for delivery in found]
+        return _delivery_page(session, endpoint.site_id, endpoint.id)
+
+
+@blueprint.get("/v1/admin/sites/<site_name>/webhooks/deliveries")
+@document(
+    "GET", BASE + "/deliveries",
+    summary="List deliveries to all of the site's endpoints, newest first (`state=dead` for those that gave up)",
+    tags=TAGS, query=DeliveryQuery, responses={200: DeliveryList}, auth=AUTH, path_params=SITE,
+)  # fmt: skip
+@auth.moderator_required
+def list_site_deliveries(site_name: str) -> ResponseReturnValue:
+    with services().sessions() as session:
+        return _delivery_page(session, _admin_site(session, site_name).id, None)
+
+
+def _delivery_page(session: Session, site_id: int, endpoint_id: int | None) -> ResponseReturnValue:
+    query = parse_query(DeliveryQuery)
+    found = endpoints.list_deliveries(
+        session, site_id, endpoint_id=endpoint_id, state=query.state, limit=query.limit, before=query.before
+    )
+    page = [_delivery_out(delivery) for delivery in found]
     next_before = page[-1].id if len(page) == query.limit else None
     return jsonify(DeliveryList(deliveries=page, next_before=next_before).model_dump(mode="json"))
 
@@ -272,7 +283,7 @@ def list_deliveries(site_name: str, endpoint_id: int) -> ResponseReturnValue:
 def resend_delivery(site_name: str, endpoint_id: int, delivery_id: int) -> ResponseReturnValue:
     with services().sessions() as session, session.begin():
         endpoint = _endpoint(session, site_name, endpoint_id)
-        delivery = endpoints.get_delivery(session, endpoint, delivery_id) if delivery_id <= _MAX_ID else None
+        delivery = endpoints.get_delivery(session, endpoint, delivery_id) if is_row_id(delivery_id) else None
         if delivery is None:
             raise ApiError(404, f"No delivery {delivery_id} for endpoint {endpoint_id}.")
         if not endpoint.is_enabled:

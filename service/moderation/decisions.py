@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import redis
@@ -12,7 +14,7 @@ from sqlalchemy.orm import Session
 from service.domain.statuses import InvalidTransition, RejectionReason, Status
 from service.errors import ApiError
 from service.moderation.models import BulkDecisionItem, BulkDecisionOutcome, ClaimResult, DecisionResult, ItemError
-from service.moderation.scope import actor_for, load_comment
+from service.moderation.scope import actor_for, has_live_claim, load_comment
 from service.storage.accounts import Identity
 from service.storage.comments import StaleVersion, change_status
 from service.storage.learning import TrainingChange, apply_training, relabel
@@ -42,13 +44,9 @@ def decide(
         raise ApiError(
             422, "Some fields are invalid.", fields={"action": f"must be one of {', '.join(DECISION_ACTIONS)}"}
         )
-    try:
+    with _transaction(session):
         comment = load_comment(session, moderator, comment_id, lock=True)
         result, change = _decide_locked(session, moderator, comment, action, version, note)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     apply_training(redis_client, change)
     return result
 
@@ -72,7 +70,7 @@ def decide_many(
 
 def undo_last(session: Session, redis_client: redis.Redis, moderator: Identity, comment_id: int) -> DecisionResult:
     """Return the comment to where it was before the caller's latest decision, reversing its training."""
-    try:
+    with _transaction(session):
         comment = load_comment(session, moderator, comment_id, lock=True)
         last = _latest_audit(session, comment.id)
         if (
@@ -92,10 +90,6 @@ def undo_last(session: Session, redis_client: redis.Redis, moderator: Identity, 
         _change(session, moderator, comment, target, "undo", f"undo {last.action}", "", comment.version, values)
         change = relabel(session, comment)
         result = _result(comment, "undo", changed=True)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     apply_training(redis_client, change)
     return result
 
@@ -104,7 +98,7 @@ def claim(session: Session, moderator: Identity, comment_id: int, seconds: int =
     """Mark the comment as being worked by the caller until the claim expires (renewing their own claim)."""
     if moderator.kind != "moderator":
         raise ApiError(403, "Only moderators claim comments.")
-    try:
+    with _transaction(session):
         load_comment(session, moderator, comment_id)
         now = utcnow()
         expires = now + dt.timedelta(seconds=seconds)
@@ -124,31 +118,32 @@ def claim(session: Session, moderator: Identity, comment_id: int, seconds: int =
         )
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise _claimed_error(session, comment_id)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return ClaimResult(id=comment_id, claimed_by=moderator.label, claim_expires_at=expires)
 
 
 def release(session: Session, moderator: Identity, comment_id: int) -> ClaimResult:
     """Give up the caller's claim (a site admin may release anyone's); releasing nothing is fine."""
-    try:
+    with _transaction(session):
         comment = load_comment(session, moderator, comment_id, lock=True)
         now = utcnow()
-        live = (
-            comment.claimed_by is not None and comment.claim_expires_at is not None and comment.claim_expires_at > now
-        )
+        live = has_live_claim(comment, now)
         is_admin = comment.site_id in moderator.site_ids("admin") and moderator.kind == "moderator"
         if live and comment.claimed_by != moderator.id and not is_admin:
             raise _claimed_error(session, comment_id)
         comment.claimed_by = None
         comment.claim_expires_at = None
+    return ClaimResult(id=comment_id, claimed_by=None, claim_expires_at=None)
+
+
+@contextmanager
+def _transaction(session: Session) -> Iterator[None]:
+    """Commit what the block did, or roll all of it back, so a failed decision leaves no partial state."""
+    try:
+        yield
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return ClaimResult(id=comment_id, claimed_by=None, claim_expires_at=None)
 
 
 def _decide_locked(
@@ -207,7 +202,7 @@ def _change(
 
 
 def _check_claim(session: Session, moderator: Identity, comment: Comment) -> None:
-    if comment.claimed_by is None or comment.claim_expires_at is None or comment.claim_expires_at <= utcnow():
+    if not has_live_claim(comment, utcnow()):
         return
     if moderator.kind == "moderator" and comment.claimed_by == moderator.id:
         return

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from service.errors import ApiError
+from service.fields import is_row_id
 from service.moderation.models import (
     AuditEntryOut,
     AuditPage,
@@ -19,7 +20,7 @@ from service.moderation.models import (
     ReportOut,
 )
 from service.moderation.queue import claimer_emails, verdict_out
-from service.moderation.scope import load_comment, resolve_sites
+from service.moderation.scope import has_live_claim, load_comment, resolve_sites
 from service.storage.accounts import Identity
 from service.storage.models import AuditEntry, Comment, Moderator, Report, Verdict, utcnow
 
@@ -34,7 +35,7 @@ def get_detail(session: Session, moderator: Identity, comment_id: int) -> Commen
     reports = session.scalars(select(Report).where(Report.comment_id == comment.id).order_by(Report.id))
     audit = session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment.id).order_by(AuditEntry.id))
     now = utcnow()
-    claimed = comment.claimed_by is not None and comment.claim_expires_at is not None and comment.claim_expires_at > now
+    claimed = has_live_claim(comment, now)
     return CommentDetail(
         id=comment.id,
         site=site,
@@ -152,9 +153,10 @@ def _history(session: Session, comment: Comment, same_author: ColumnElement[bool
 def _decode_audit_cursor(cursor: str) -> int:
     try:
         prefix, _, number = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
-        if prefix != "audit":
+        last_id = int(number)
+        if prefix != "audit" or not is_row_id(last_id):
             raise ValueError(cursor)
-        return int(number)
+        return last_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise ApiError(
             422, "Some fields are invalid.", fields={"cursor": "is not a cursor from this listing"}

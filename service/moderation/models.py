@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.fields import RowId, StoredText, UtcDatetime
+
 QueueStatus = Literal["held", "reported", "rejected", "published"]
 QueueSort = Literal["oldest", "newest", "score"]
 DecisionAction = Literal["approve", "reject", "spam", "delete"]
@@ -30,20 +32,13 @@ class QueueQuery(_Query):
     status: list[QueueStatus] = Field(default_factory=lambda: ["held", "reported"])
     filter_id: str | None = Field(None, max_length=64, description="Only comments this filter gave a verdict on.")
     category: Literal["spam", "abuse"] | None = None
-    since: dt.datetime | None = Field(None, description="Received at or after (ISO 8601).")
-    until: dt.datetime | None = Field(None, description="Received before (ISO 8601).")
+    since: UtcDatetime | None = Field(None, description="Received at or after (ISO 8601).")
+    until: UtcDatetime | None = Field(None, description="Received before (ISO 8601).")
     sort: QueueSort = "oldest"
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=500)
 
     _split_lists = field_validator("site", "status", mode="before")(_split)
-
-    @field_validator("since", "until")
-    @classmethod
-    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value
 
 
 class VerdictOut(BaseModel):
@@ -142,7 +137,7 @@ class DecisionRequest(BaseModel):
 
     action: DecisionAction
     version: int = Field(ge=1, le=2**31 - 1)
-    note: str = Field("", max_length=2000)
+    note: StoredText = Field("", max_length=2000)
 
 
 class DecisionResult(BaseModel):
@@ -196,17 +191,16 @@ class ClaimResult(BaseModel):
 
 class AuditQuery(_Query):
     site: list[str] = Field(default_factory=list)
-    comment_id: int | None = Field(None, ge=1, le=2**62)
+    comment_id: RowId | None = None
     actor_type: Literal["system", "moderator", "site-key"] | None = None
     actor: str | None = Field(None, max_length=254, description="A moderator's email.")
     action: str | None = Field(None, max_length=32)
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    since: UtcDatetime | None = None
+    until: UtcDatetime | None = None
     limit: int = Field(50, ge=1, le=500)
     cursor: str | None = Field(None, max_length=500)
 
     _split_lists = field_validator("site", mode="before")(_split)
-    _aware = field_validator("since", "until")(QueueQuery._aware.__func__)  # type: ignore[attr-defined]
 
 
 class AuditPage(BaseModel):

@@ -12,8 +12,9 @@ from sqlalchemy import ColumnElement, exists, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from service.errors import ApiError
+from service.fields import is_row_id
 from service.moderation.models import QueueItem, QueuePage, QueueQuery, VerdictOut
-from service.moderation.scope import resolve_sites
+from service.moderation.scope import has_live_claim, resolve_sites
 from service.storage.accounts import Identity
 from service.storage.models import Comment, Moderator, Verdict, utcnow
 
@@ -76,7 +77,7 @@ def queue_items(session: Session, rows: list[Comment], sites: dict[int, str]) ->
     now = utcnow()
     items = []
     for row in rows:
-        claimed = row.claimed_by is not None and row.claim_expires_at is not None and row.claim_expires_at > now
+        claimed = has_live_claim(row, now)
         items.append(
             QueueItem(
                 id=row.id,
@@ -115,8 +116,8 @@ def claimer_emails(session: Session, rows: list[Comment]) -> dict[int, str]:
     ids = {row.claimed_by for row in rows if row.claimed_by is not None}
     if not ids:
         return {}
-    rows = session.execute(select(Moderator.id, Moderator.email).where(Moderator.id.in_(ids)))
-    return {moderator_id: email for moderator_id, email in rows}
+    found = session.execute(select(Moderator.id, Moderator.email).where(Moderator.id.in_(ids)))
+    return {moderator_id: email for moderator_id, email in found}
 
 
 def _filters(sites: dict[int, str], query: QueueQuery) -> list[ColumnElement[bool]]:
@@ -150,7 +151,7 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
     invalid = ApiError(422, "Some fields are invalid.", fields={"cursor": "is not a cursor from this listing"})
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        if not isinstance(data, dict) or not is_row_id(data.get("id")):
             raise invalid
         if data.get("sort") != sort:
             raise ApiError(422, "Some fields are invalid.", fields={"cursor": "was made for another sort order"})
@@ -160,6 +161,7 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
             key = dt.datetime.fromisoformat(str(data["key"]))
             if key.tzinfo is None:
                 raise invalid
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
+            key = key.astimezone(dt.UTC)
+    except (ValueError, TypeError, KeyError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise invalid from None
     return key, data["id"]

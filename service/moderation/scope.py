@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.errors import ApiError
 from service.storage.accounts import Identity
 from service.storage.comments import Actor
-from service.storage.models import Comment
+from service.storage.models import Comment, Site
 
 
 def resolve_sites(identity: Identity, names: list[str], role: str | None = None) -> dict[int, str]:
@@ -29,6 +31,17 @@ def resolve_sites(identity: Identity, names: list[str], role: str | None = None)
     return chosen
 
 
+def admin_site(session: Session, identity: Identity, site_name: str) -> Site:
+    """Return the site if the caller is its admin; any other site is a 404, as if it did not exist."""
+    if identity.kind != "moderator":
+        raise ApiError(403, "Site keys cannot use the admin API.")
+    (site_id,) = resolve_sites(identity, [site_name], role="admin")
+    site = session.get(Site, site_id)
+    if site is None:
+        raise ApiError(404, f"No site named {site_name!r}.")
+    return site
+
+
 def load_comment(
     session: Session, identity: Identity, comment_id: int, *, lock: bool = False, role: str | None = None
 ) -> Comment:
@@ -41,6 +54,11 @@ def load_comment(
     if comment is None or comment.site_id not in identity.site_ids(role):
         raise ApiError(404, f"No comment {comment_id}.")
     return comment
+
+
+def has_live_claim(comment: Comment, now: dt.datetime) -> bool:
+    """Tell whether someone's claim on the comment has not yet run out."""
+    return comment.claimed_by is not None and comment.claim_expires_at is not None and comment.claim_expires_at > now
 
 
 def actor_for(identity: Identity) -> Actor:

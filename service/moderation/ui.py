@@ -12,20 +12,23 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import yaml
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter import RateLimitExceeded
-from markupsafe import Markup, escape
-from pydantic import ValidationError
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from service.api import parse
 from service.auth import current_moderator
 from service.dry_run import run_dry
-from service.errors import ApiError, error_response, fields_from_validation
+from service.errors import ApiError, error_response
+from service.fields import is_row_id
 from service.limits import limit_login
 from service.moderation import operations
-from service.moderation.models import BulkDecisionItem, QueueQuery, VerdictOut
+from service.moderation.highlight import highlight
+from service.moderation.models import BulkDecisionRequest, QueueQuery, VerdictOut
 from service.services import services
+from service.storage import notices
 from service.storage.accounts import Identity, authenticate
 
 blueprint = Blueprint(
@@ -73,9 +76,10 @@ def _page_error(error: ApiError) -> ResponseReturnValue:
     """Answer a browser with a page and anything else with the one JSON error shape."""
     if not _wants_html():
         return error_response(error)
-    page = render_template(
-        "moderate/error.html", error=error, identity=_identity_or_none(), csrf_token=session.get("csrf_token", "")
-    )
+    # Only an identity this request already loaded: authenticating again here would raise the same error
+    # (a failed CSRF check, say) inside its own handler and answer 500.
+    identity = g.get("sift_identity")
+    page = render_template("moderate/error.html", error=error, identity=identity, csrf_token=_csrf_token())
     return page, error.status, error.headers
 
 
@@ -140,7 +144,7 @@ def queue() -> ResponseReturnValue:
     if tab not in QUEUE_TABS:
         raise ApiError(422, "Some fields are invalid.", fields={"status": f"must be one of {', '.join(QUEUE_TABS)}"})
     filters = {key: request.args.get(key, "").strip() for key in ("site", "filter_id", "sort", "cursor")}
-    query = _parse_query({"status": tab, **{key: value for key, value in filters.items() if value}})
+    query = parse(QueueQuery, {"status": tab, **{key: value for key, value in filters.items() if value}})
     with services().sessions() as db:
         page = operations.list_queue(db, identity, query)
     items = [_QueueRow(item, highlight(item.body, item.verdicts), item.body) for item in page.items]
@@ -180,13 +184,10 @@ def decide_from_form() -> ResponseReturnValue:
         chosen = request.form.getlist("selected")
         if not chosen:
             raise ApiError(422, "Select at least one comment first.", fields={"selected": "is empty"})
-        try:
-            items = [
-                BulkDecisionItem(id=comment_id, version=version, action=action)
-                for comment_id, version, _ in (_parse_item(value) for value in chosen[:500])
-            ]
-        except ValidationError as error:
-            raise ApiError(422, "Some fields are invalid.", fields=fields_from_validation(error)) from None
+        # Validated as the JSON bulk call is, so a selection over its limit is refused, never cut short.
+        parsed = [_parse_item(value) for value in chosen]
+        decisions = [{"id": comment_id, "version": version, "action": action} for comment_id, version, _ in parsed]
+        items = parse(BulkDecisionRequest, {"decisions": decisions}).decisions
         outcomes = operations.decide_many(db, redis_client, identity, items)
     done = sum(1 for outcome in outcomes if outcome.ok)
     return redirect(_with_notice(back, f"{done} of {len(outcomes)} comments decided."), 303)
@@ -247,6 +248,16 @@ def try_text(site_name: str) -> ResponseReturnValue:
     return _render_site(identity, site_name, text=text, result=shown, body=highlight(text, verdicts))
 
 
+@blueprint.post("/sites/<site_name>/notices/<int:notice_id>/read")
+def read_notice(site_name: str, notice_id: int) -> ResponseReturnValue:
+    identity = _admin_of(site_name)
+    _require_form_csrf()
+    with services().sessions() as db, db.begin():
+        if not is_row_id(notice_id) or notices.mark_read(db, _site_id(identity, site_name), notice_id) is None:
+            raise ApiError(404, f"No notice {notice_id} on site {site_name!r}.")
+    return redirect(url_for("moderate.site_page", site_name=site_name), 303)
+
+
 def _render_site(
     identity: Identity,
     site_name: str,
@@ -257,10 +268,13 @@ def _render_site(
     message: str = "",
 ) -> str:
     policy = services().policies.for_site(site_name)
+    with services().sessions() as db:
+        unread = notices.list_notices(db, _site_id(identity, site_name), unread_only=True)
     return render_template(
         "moderate/site.html",
         identity=identity,
         site=site_name,
+        notices=unread,
         policy_yaml=yaml.safe_dump(policy.model_dump(mode="json"), sort_keys=False, allow_unicode=True),
         text=text,
         result=result,
@@ -278,29 +292,6 @@ class _QueueRow:
     item: Any
     body: Markup
     plain: str
-
-
-def highlight(body: str, verdicts: list[VerdictOut]) -> Markup:
-    """Escape the body and wrap every span a filter matched in <mark>; the text itself never becomes markup."""
-    spans = sorted(
-        (max(0, span[0]), min(len(body), span[1])) for verdict in verdicts for span in verdict.spans if len(span) >= 2
-    )
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if start >= end:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    parts: list[Markup] = []
-    cursor = 0
-    for start, end in merged:
-        parts.append(escape(body[cursor:start]))
-        parts.append(Markup("<mark>{}</mark>").format(body[start:end]))
-        cursor = end
-    parts.append(escape(body[cursor:]))
-    return Markup("").join(parts)
 
 
 def _signed_in() -> Identity:
@@ -330,6 +321,10 @@ def _admin_of(site_name: str) -> Identity:
     return identity
 
 
+def _site_id(identity: Identity, site_name: str) -> int:
+    return next(site_id for site_id, name in identity.site_names.items() if name == site_name)
+
+
 def _csrf_token() -> str:
     token = session.get("csrf_token")
     if not isinstance(token, str) or not token:
@@ -343,13 +338,6 @@ def _require_form_csrf() -> None:
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
     if not expected or not sent or not secrets.compare_digest(str(expected), str(sent)):
         raise ApiError(403, "The form's security token is missing or wrong; reload the page.", code="csrf_failed")
-
-
-def _parse_query(data: dict[str, str]) -> QueueQuery:
-    try:
-        return QueueQuery.model_validate(data)
-    except ValidationError as error:
-        raise ApiError(422, "Some fields are invalid.", fields=fields_from_validation(error)) from None
 
 
 def _parse_item(value: str, with_action: bool = False) -> tuple[int, int, str]:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from service.api import document, parse_json
 from service.domain.statuses import Status
 from service.errors import ApiError
+from service.fields import StoredText
 from service.services import services
 from service.storage.comments import Actor, change_status
 from service.storage.models import Comment, Report, Site
@@ -33,7 +34,7 @@ _REPORTABLE = (Status.PUBLISHED.value, Status.REPORTED.value)
 class ReportRequest(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, max_length=500, description="Why the reader thinks it should go.")
+    reason: StoredText = Field(min_length=1, max_length=500, description="Why the reader thinks it should go.")
 
 
 class ReportAccepted(BaseModel):

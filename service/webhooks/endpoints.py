@@ -97,16 +97,25 @@ def rotating_until(endpoint: WebhookEndpoint, now: dt.datetime | None = None) ->
 
 
 def list_deliveries(
-    session: Session, endpoint: WebhookEndpoint, *, state: str | None, limit: int, before: int | None
+    session: Session,
+    site_id: int,
+    *,
+    endpoint_id: int | None = None,
+    state: str | None,
+    limit: int,
+    before: int | None,
 ) -> list[WebhookDelivery]:
-    """Return the endpoint's deliveries, newest first, with their messages and attempts loaded."""
+    """Return the site's deliveries (or one endpoint's), newest first, with their messages and attempts loaded."""
     statement = (
         select(WebhookDelivery)
-        .where(WebhookDelivery.endpoint_id == endpoint.id)
+        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+        .where(WebhookEndpoint.site_id == site_id)
         .options(selectinload(WebhookDelivery.attempts), selectinload(WebhookDelivery.message))
         .order_by(WebhookDelivery.id.desc())
         .limit(limit)
     )
+    if endpoint_id is not None:
+        statement = statement.where(WebhookDelivery.endpoint_id == endpoint_id)
     if state is not None:
         statement = statement.where(WebhookDelivery.state == state)
     if before is not None:

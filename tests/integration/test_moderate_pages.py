@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.storage.accounts import create_moderator
-from service.storage.models import Site
+from service.storage.models import Notice, Site
 
 PASSWORD = "a long enough password"
 HTML = {"Accept": "text/html"}
@@ -118,3 +118,36 @@ def test_site_page_is_for_the_site_admins_only(
     sign_in(client, make_moderator(sessions, role="moderator"))
     assert client.get("/moderate/sites/demo", headers=HTML).status_code == 404
     assert client.get("/moderate/sites/nowhere", headers=HTML).status_code == 404
+
+
+def test_site_page_shows_unread_notices_until_an_admin_marks_them_read(
+    client: FlaskClient, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    with sessions() as session, session.begin():
+        notice = Notice(site_id=site.id, kind="webhook.endpoint_disabled", message="Endpoint 7 was disabled: HTTP 410.")
+        session.add(notice)
+        session.flush()
+        notice_id = notice.id
+    sign_in(client, make_moderator(sessions))
+    page = client.get("/moderate/sites/demo", headers=HTML)
+    assert page.status_code == 200 and "Endpoint 7 was disabled" in page.get_data(as_text=True)
+    token = csrf_from(client, "/moderate/sites/demo")
+    # A signed-in post without the form's token is refused with a page, never a 500.
+    for path in (f"/moderate/sites/demo/notices/{notice_id}/read", "/moderate/decisions"):
+        refused = client.post(path, data={}, headers=HTML)
+        assert refused.status_code == 403 and "reload the page" in refused.get_data(as_text=True)
+    done = client.post(f"/moderate/sites/demo/notices/{notice_id}/read", data={"csrf_token": token}, headers=HTML)
+    assert done.status_code == 303
+    assert "Endpoint 7 was disabled" not in client.get("/moderate/sites/demo", headers=HTML).get_data(as_text=True)
+    missing = client.post("/moderate/sites/demo/notices/99999999999999999999/read", data={"csrf_token": token})
+    assert missing.status_code == 404
+
+
+def test_a_bulk_selection_over_the_limit_is_refused_not_cut_short(
+    client: FlaskClient, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    sign_in(client, make_moderator(sessions))
+    token = csrf_from(client, "/moderate/")
+    chosen = [f"{comment_id}:1" for comment_id in range(1, 502)]
+    answer = client.post("/moderate/decisions", data={"csrf_token": token, "bulk": "approve", "selected": chosen})
+    assert answer.status_code == 422 and "decisions" in answer.json["error"]["fields"]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.storage.accounts import create_moderator, create_site
-from service.storage.models import Site, WebhookDelivery, WebhookEndpoint
+from service.storage.models import Notice, Site, WebhookDelivery, WebhookEndpoint
 from tests.integration.webhooks.conftest import Receiver, register
 
 BASE = "/v1/admin/sites/demo/webhooks"
@@ -140,3 +140,42 @@ def test_recover_requeues_failed_deliveries_since_a_time(
     listed = client.get(f"{BASE}/{created['id']}/deliveries?state=pending", headers=admin_headers).json
     assert [d["id"] for d in listed["deliveries"]] == [queued.json["delivery_id"]]
     assert client.get(f"{BASE}/{created['id']}/deliveries?state=lost", headers=admin_headers).status_code == 422
+
+
+def test_admins_read_their_sites_notices_newest_first_and_mark_them_read(
+    client: FlaskClient, admin_headers: dict[str, str], sessions: sessionmaker[Session], site: Site
+) -> None:
+    with sessions() as session, session.begin():
+        other = create_site(session, "other")
+        outsider = create_moderator(session, "outsider@example.com", "other", role="admin", with_token=True).token
+        helper = create_moderator(session, "helper@example.com", "demo", role="moderator", with_token=True).token
+        session.add_all(
+            [
+                Notice(site_id=site.id, kind="webhook.endpoint_disabled", message="Endpoint 1 was disabled: HTTP 410."),
+                Notice(site_id=site.id, kind="webhook.endpoint_disabled", message="Endpoint 2 was disabled: HTTP 410."),
+                Notice(site_id=other.id, kind="webhook.endpoint_disabled", message="Not demo's business."),
+            ]
+        )
+    listed = client.get("/v1/admin/sites/demo/notices", headers=admin_headers)
+    assert listed.status_code == 200, listed.json
+    newer, older = listed.json["notices"]
+    assert "Endpoint 2" in newer["message"] and "Endpoint 1" in older["message"]
+    assert newer["read_at"] is None and newer["kind"] == "webhook.endpoint_disabled"
+
+    read = client.post(f"/v1/admin/sites/demo/notices/{older['id']}/read", headers=admin_headers)
+    assert read.status_code == 200 and read.json["read_at"] is not None
+    again = client.post(f"/v1/admin/sites/demo/notices/{older['id']}/read", headers=admin_headers)
+    assert again.json["read_at"] == read.json["read_at"]
+    unread = client.get("/v1/admin/sites/demo/notices?unread=true", headers=admin_headers).json["notices"]
+    assert [notice["id"] for notice in unread] == [newer["id"]]
+
+    # Other sites' admins, the site's plain moderators, and other sites' notice ids all see nothing.
+    for token in (outsider, helper):
+        headers = {"Authorization": f"Bearer {token}"}
+        assert client.get("/v1/admin/sites/demo/notices", headers=headers).status_code == 404
+        assert client.post(f"/v1/admin/sites/demo/notices/{newer['id']}/read", headers=headers).status_code == 404
+    with sessions() as session:
+        foreign = session.scalar(select(Notice.id).where(Notice.site_id == other.id))
+    for notice_id in (foreign, 10**30):
+        assert client.post(f"/v1/admin/sites/demo/notices/{notice_id}/read", headers=admin_headers).status_code == 404
+    assert client.get("/v1/admin/sites/demo/notices?limit=0", headers=admin_headers).status_code == 422

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from standardwebhooks import Webhook
 
@@ -269,3 +269,47 @@ def test_after_rotation_both_the_old_and_the_new_secret_verify(
     (request,) = receiver.received
     Webhook(old_secret).verify(request.body, request.headers)
     Webhook(new_secret_value).verify(request.body, request.headers)
+
+
+def test_dead_deliveries_of_all_the_sites_endpoints_are_listed_together(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    site: Site,
+    sessions: sessionmaker[Session],
+    receiver: Receiver,
+    http: httpx.Client,
+) -> None:
+    gone = register(client, admin_headers, receiver, ["comment.published"])
+    healthy = client.post(
+        "/v1/admin/sites/demo/webhooks",
+        json={"url": receiver.url("/other-hooks"), "events": ["comment.published"]},
+        headers=admin_headers,
+    ).json
+    with sessions() as session, session.begin():
+        other = create_site(session, "other")
+        session.add(
+            WebhookEndpoint(
+                site_id=other.id, url="https://example.com/h", events=["comment.published"], secret=new_secret()
+            )
+        )
+    publish_comment(sessions, site.id)
+    publish_comment(sessions, other.id)
+    with sessions() as session, session.begin():
+        # The other site's delivery is dead too, and must never show on demo's list.
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.endpoint_id.not_in([gone["id"], healthy["id"]]))
+            .values(state="dead", next_attempt_at=None)
+        )
+        first = session.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == gone["id"])).one()
+    receiver.replies = [Reply(410)]
+    assert send(sessions, http, first.id, utcnow()) == "dead"
+
+    listed = client.get("/v1/admin/sites/demo/webhooks/deliveries?state=dead", headers=admin_headers)
+    assert listed.status_code == 200, listed.json
+    assert [(d["id"], d["endpoint_id"]) for d in listed.json["deliveries"]] == [(first.id, gone["id"])]
+    assert listed.json["deliveries"][0]["attempts"][0]["status_code"] == 410
+    everything = client.get("/v1/admin/sites/demo/webhooks/deliveries", headers=admin_headers).json["deliveries"]
+    assert sorted(d["endpoint_id"] for d in everything) == sorted([gone["id"], healthy["id"]])
+    assert client.get("/v1/admin/sites/demo/webhooks/deliveries?state=lost", headers=admin_headers).status_code == 422
+    assert client.get("/v1/admin/sites/other/webhooks/deliveries", headers=admin_headers).status_code == 404
