@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
 import redis
 from celery import Celery
 from flask import Flask
@@ -42,38 +39,20 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     )
     register_error_handlers(app)
 
-    for module_name in _EXTENSIONS:
-        module = _import_optional(module_name)
-        if module is not None:
-            module.init_app(app)
-    for module_name in _BLUEPRINTS:
-        module = _import_optional(module_name)
-        if module is not None:
-            app.register_blueprint(module.blueprint)
+    # Cross-cutting concerns first, then one blueprint per audience.
+    from service import limits, observability, ops
+    from service.admin import routes as admin
+    from service.admin import webhooks as admin_webhooks
+    from service.akismet import routes as akismet
+    from service.demo import routes as demo
+    from service.intake import routes as intake
+    from service.moderation import routes as moderation
+    from service.moderation import ui as moderation_ui
+    from service.public import reports
+    from service.public import routes as public
+
+    observability.init_app(app)
+    limits.init_app(app)
+    for module in (ops, intake, public, reports, moderation, moderation_ui, admin, admin_webhooks, akismet, demo):
+        app.register_blueprint(module.blueprint)
     return app
-
-
-# Modules with `init_app(app)`: cross-cutting concerns, set up before the routes.
-_EXTENSIONS = ("service.observability", "service.limits")
-# Modules with a `blueprint`, one package per audience.
-_BLUEPRINTS = (
-    "service.ops",
-    "service.intake.routes",
-    "service.public.routes",
-    "service.public.reports",
-    "service.moderation.routes",
-    "service.moderation.ui",
-    "service.admin.routes",
-    "service.admin.webhooks",
-    "service.akismet.routes",
-    "service.demo.routes",
-)
-
-
-def _import_optional(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as missing:
-        if missing.name != name:
-            raise
-        return None

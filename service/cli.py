@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
 from config.settings import Settings, SettingsError
+from service.commands.accounts import keys, moderators
+from service.commands.dev import dev_command
+from service.commands.filters import bench_command, eval_command, train_command
+from service.commands.learning import learn
+from service.commands.privacy import privacy
 
 
 def load_settings() -> Settings:
@@ -58,22 +61,12 @@ def sites_create(name: str, display_name: str) -> None:
     click.echo(f"created site {name}")
 
 
-# Commands that live beside the code they drive; each module exposes click commands.
-_COMMANDS = {
-    "service.commands.dev": ["dev_command"],
-    "service.commands.accounts": ["moderators", "keys"],
-    "service.commands.filters": ["eval_command", "train_command", "bench_command"],
-    "service.commands.learning": ["learn"],
-    "service.commands.privacy": ["privacy"],
-}
-
-for _module_name, _names in _COMMANDS.items():
-    try:
-        _module = importlib.import_module(_module_name)
-    except ModuleNotFoundError as _missing:
-        if _missing.name != _module_name:
-            raise
-        continue
-    for _name in _names:
-        if hasattr(_module, _name):
-            main.add_command(getattr(_module, _name))
+# Commands that live beside the code they drive.
+main.add_command(dev_command)
+main.add_command(moderators)
+main.add_command(keys)
+main.add_command(eval_command)
+main.add_command(train_command)
+main.add_command(bench_command)
+main.add_command(learn)
+main.add_command(privacy)

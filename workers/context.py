@@ -1,12 +1,113 @@
-"""Gather everything the filters need from outside the comment (placeholder until the filters issue lands)."""
+"""Gather everything the filters need from outside the comment, in one Redis round trip.
+
+`gather_context` also *records* the comment into the site's windows (velocity per address,
+email and author name; exact and near-duplicate fingerprints), so a flood counts every
+attempt, held or not. Recording is idempotent per comment when the caller passes a stable
+`member` (the comment id): the windows are sorted sets keyed by it, so a retried task does
+not count the same comment twice.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import time
+import uuid
 
 import redis
 
 from config.sites import SitePolicy
+from workers import learning
+from workers.filters import bayes
+from workers.filters.analysis import analyze
 from workers.filters.base import AuthorHistory, CommentInput, Context
+from workers.filters.fingerprint import fingerprint, simhash, similarity
+
+# Near duplicates are looked for among this many most recent comments of the site.
+NEAR_DUPLICATE_CANDIDATES = 1000
 
 
-def gather_context(client: redis.Redis, comment: CommentInput, policy: SitePolicy, author: AuthorHistory) -> Context:
-    return Context(author=author)
+def _key(site: str, *parts: str) -> str:
+    return ":".join(("sift", "window", site, *parts))
+
+
+def gather_context(
+    client: redis.Redis,
+    comment: CommentInput,
+    policy: SitePolicy,
+    author: AuthorHistory,
+    member: str | None = None,
+    now: float | None = None,
+) -> Context:
+    """Record the comment in its site's windows and read back counts, duplicates and learned statistics."""
+    now = time.time() if now is None else now
+    member = member or uuid.uuid4().hex
+    settings = policy.filters
+    site = comment.site
+    pipe = client.pipeline(transaction=False)
+
+    velocity_kinds: list[str] = []
+    identities = {
+        "ip": comment.client_ip,
+        "email": comment.author_email.strip().lower(),
+        "author": comment.author_name.strip().lower(),
+    }
+    window = settings.velocity.window_seconds
+    if settings.velocity.enabled:
+        for kind, value in identities.items():
+            if not value:
+                continue
+            key = _key(site, "velocity", kind, hashlib.sha256(value.encode()).hexdigest()[:24])
+            pipe.zadd(key, {member: now})
+            pipe.zremrangebyscore(key, "-inf", now - window)
+            pipe.zcard(key)
+            pipe.expire(key, window)
+            velocity_kinds.append(kind)
+
+    duplicate = settings.duplicate
+    text = analyze(comment.body).text
+    print_ = fingerprint(text)
+    hashed = simhash(text)
+    if duplicate.enabled:
+        exact_key = _key(site, "exact", print_)
+        pipe.zadd(exact_key, {member: now})
+        pipe.zremrangebyscore(exact_key, "-inf", now - duplicate.window_seconds)
+        pipe.zcard(exact_key)
+        pipe.expire(exact_key, duplicate.window_seconds)
+        near_key = _key(site, "simhash")
+        pipe.zrevrangebyscore(near_key, "+inf", now - duplicate.window_seconds, start=0, num=NEAR_DUPLICATE_CANDIDATES)
+        pipe.zadd(near_key, {f"{member}:{hashed:x}": now})
+        pipe.zremrangebyscore(near_key, "-inf", now - duplicate.window_seconds)
+        pipe.expire(near_key, duplicate.window_seconds)
+
+    body_tokens = bayes.tokens(comment.body) if settings.bayes.enabled else []
+    if settings.bayes.enabled:
+        learning.queue_read(pipe, site, body_tokens)
+
+    replies = pipe.execute()
+    position = 0
+    velocity: dict[str, int] = {}
+    for kind in velocity_kinds:
+        velocity[kind] = int(replies[position + 2])
+        position += 4
+    exact_duplicates = 0
+    near = 0.0
+    if duplicate.enabled:
+        exact_duplicates = max(0, int(replies[position + 2]) - 1)
+        for entry in replies[position + 4]:
+            other_member, _, other_hash = (entry.decode() if isinstance(entry, bytes) else entry).rpartition(":")
+            if other_member != member and len(comment.body.strip()) >= duplicate.min_chars:
+                near = max(near, similarity(hashed, int(other_hash, 16)))
+        position += 8
+    documents: dict[str, int] = {}
+    token_counts: dict[str, tuple[int, int]] = {}
+    if settings.bayes.enabled:
+        raw_documents, raw_spam, raw_ham = replies[position : position + 3]
+        documents, token_counts = learning.parse_counts(raw_documents, raw_spam, raw_ham, body_tokens)
+    return Context(
+        velocity=velocity,
+        exact_duplicates=exact_duplicates,
+        near_duplicate_similarity=near,
+        author=author,
+        learned_documents=documents,
+        learned_token_counts=token_counts,
+    )

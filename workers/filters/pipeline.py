@@ -3,54 +3,99 @@
 from __future__ import annotations
 
 import functools
-import re
+from collections.abc import Sequence
 
 from config.sites import SitePolicy
+from workers.filters.abuse import AbuseModelFilter, PersonalDataFilter, RuleFilter, ShoutingFilter
 from workers.filters.base import Action, Category, CommentInput, Context, Decision, Filter, Span, Verdict
+from workers.filters.bayes import BayesFilter
+from workers.filters.profanity import ProfanityFilter, censor
+from workers.filters.spam import LinkDomainsFilter, LinksFilter, SitePhrasesFilter, SpamPhrasesFilter
+from workers.filters.traffic import (
+    AuthorReputationFilter,
+    BlocklistFilter,
+    DuplicateFilter,
+    FormTokenFilter,
+    HoneypotFilter,
+    VelocityFilter,
+)
 
-# Placeholder pipeline: links only. The filters issue replaces this module's internals.
-_LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 
-
-class LinksFilter:
-    id = "links"
-    category = Category.SPAM
-
-    def __init__(self, hold_at: int, action: Action) -> None:
-        self.hold_at = hold_at
-        self.action = action
-
-    def check(self, comment: CommentInput, context: Context) -> Verdict | None:
-        matches = list(_LINK.finditer(comment.body))
-        if len(matches) < self.hold_at:
-            return None
-        return Verdict(
-            filter_id=self.id,
-            category=self.category,
-            action=self.action,
-            score=min(1.0, len(matches) / (self.hold_at * 2)),
-            reason=f"{len(matches)} links (site allows {self.hold_at - 1})",
-            spans=tuple(Span(m.start(), m.end()) for m in matches),
-        )
+def build_filters(policy: SitePolicy) -> list[Filter]:
+    """Return the enabled filters of a policy, cheapest first."""
+    settings = policy.filters
+    candidates: list[tuple[bool, Filter]] = [
+        (settings.honeypot.enabled, HoneypotFilter(settings.honeypot)),
+        (settings.form_token.enabled, FormTokenFilter(settings.form_token)),
+        (settings.blocklist.enabled, BlocklistFilter(settings.blocklist)),
+        (settings.velocity.enabled, VelocityFilter(settings.velocity)),
+        (settings.duplicate.enabled, DuplicateFilter(settings.duplicate)),
+        (settings.author_reputation.enabled, AuthorReputationFilter(settings.author_reputation)),
+        (settings.links.enabled, LinksFilter(settings.links, settings.link_domains.allow)),
+        (settings.link_domains.enabled, LinkDomainsFilter(settings.link_domains)),
+        (settings.spam_phrases.enabled, SpamPhrasesFilter(settings.spam_phrases)),
+        (settings.site_phrases.enabled, SitePhrasesFilter(settings.site_phrases)),
+        (settings.bayes.enabled, BayesFilter(settings.bayes)),
+        (settings.profanity.enabled, ProfanityFilter(settings.profanity)),
+        (settings.threats.enabled, RuleFilter("threats", settings.threats)),
+        (settings.harassment.enabled, RuleFilter("harassment", settings.harassment)),
+        (settings.insults.enabled, RuleFilter("insults", settings.insults)),
+        (settings.abuse_model.enabled, AbuseModelFilter(settings.abuse_model)),
+        (settings.personal_data.enabled, PersonalDataFilter(settings.personal_data)),
+        (settings.shouting.enabled, ShoutingFilter(settings.shouting)),
+    ]
+    return [candidate for enabled, candidate in candidates if enabled]
 
 
 class Pipeline:
-    def __init__(self, policy: SitePolicy, filters: list[Filter]) -> None:
+    def __init__(self, policy: SitePolicy, filters: Sequence[Filter]) -> None:
         self.policy = policy
-        self.filters = filters
+        self.filters = list(filters)
 
     def run(self, comment: CommentInput, context: Context) -> Decision:
+        """Run every filter; the most severe action wins and every verdict is kept."""
         verdicts = tuple(v for f in self.filters if (v := f.check(comment, context)) is not None)
+        if self._trusted(context):
+            verdicts = tuple(_trust(v) for v in verdicts)
         action = max((v.action for v in verdicts), key=lambda a: a.severity, default=Action.PUBLISH)
         if self.policy.moderation.premoderation and action.severity < Action.HOLD.severity:
+            verdicts += (
+                Verdict(
+                    "premoderation",
+                    Category.SPAM,
+                    Action.HOLD,
+                    0.0,
+                    "the site holds every comment for a moderator",
+                ),
+            )
             action = Action.HOLD
-        return Decision(action=action, verdicts=verdicts, policy_version=self.policy.version)
+        censored = None
+        if action is Action.CENSOR:
+            spans: list[Span] = [span for v in verdicts if v.action is Action.CENSOR for span in v.spans]
+            censored = censor(comment.body, spans)
+        return Decision(action=action, verdicts=verdicts, policy_version=self.policy.version, censored_body=censored)
+
+    def _trusted(self, context: Context) -> bool:
+        needed = self.policy.moderation.trust_authors_after_approved
+        history = context.author
+        return needed > 0 and history.rejected == 0 and history.approved >= needed
+
+
+def _trust(verdict: Verdict) -> Verdict:
+    """Let a trusted author's comment through a spam hold; abuse and rejections still count."""
+    if verdict.category is not Category.SPAM or verdict.action is not Action.HOLD:
+        return verdict
+    return Verdict(
+        verdict.filter_id,
+        verdict.category,
+        Action.PUBLISH,
+        verdict.score,
+        verdict.reason + " (published: trusted author)",
+        verdict.spans,
+    )
 
 
 @functools.lru_cache(maxsize=256)
 def pipeline_for(site: str, policy: SitePolicy) -> Pipeline:
     """Return the compiled pipeline for a site's policy (cached per process)."""
-    filters: list[Filter] = []
-    if policy.filters.links.enabled:
-        filters.append(LinksFilter(policy.filters.links.hold_at, Action(policy.filters.links.action)))
-    return Pipeline(policy, filters)
+    return Pipeline(policy, build_filters(policy))

@@ -58,7 +58,14 @@ def moderate_comment(self, comment_id: int) -> str:  # type: ignore[no-untyped-d
         site_name = comment.site.name
         comment_input = to_comment_input(comment, site_name)
         policy = resources.policies.for_site(site_name)
-        context = gather_context(resources.redis, comment_input, policy, load_author_history(session, comment))
+        context = gather_context(
+            resources.redis,
+            comment_input,
+            policy,
+            load_author_history(session, comment),
+            # Keyed by id, so a redelivered task does not count the same comment twice.
+            member=str(comment_id),
+        )
         decision = pipeline_for(site_name, policy).run(comment_input, context)
         applied = apply_decision(session, comment, decision)
         received_at = comment.created_at

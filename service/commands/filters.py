@@ -1,0 +1,217 @@
+"""`sift eval`, `sift train` and `sift bench`: measure and teach the filter pipeline from the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from service.commands.load import load_command
+
+POSITIVE = frozenset({"spam", "abusive"})
+NEGATIVE = frozenset({"ham", "clean"})
+
+
+def read_labeled(path: Path) -> Iterator[tuple[str, str]]:
+    """Yield (text, label) from a `text,label` CSV, failing with the line of a bad label."""
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or not {"text", "label"} <= set(reader.fieldnames):
+            raise click.ClickException(f"{path}: the header must be text,label")
+        for row in reader:
+            label = (row["label"] or "").strip().lower()
+            if label not in POSITIVE | NEGATIVE:
+                raise click.ClickException(f"{path}:{reader.line_num}: unknown label {row['label']!r}")
+            yield row["text"] or "", label
+
+
+@dataclass
+class Confusion:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, positive: bool, flagged: bool) -> None:
+        if positive:
+            self.tp += flagged
+            self.fn += not flagged
+        else:
+            self.fp += flagged
+            self.tn += not flagged
+
+    def report(self, seconds: float) -> dict[str, object]:
+        n = self.tp + self.fp + self.fn + self.tn
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {
+            "n": n,
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "false_positive_rate": round(self.fp / (self.fp + self.tn), 4) if self.fp + self.tn else 0.0,
+            "confusion": {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn},
+            "comments_per_second": round(n / seconds, 1) if seconds > 0 else 0.0,
+        }
+
+
+def sites_dir() -> Path:
+    from config.settings import DEFAULT_SITES_DIR
+
+    return Path(os.environ.get("SIFT_SITES_DIR") or DEFAULT_SITES_DIR)
+
+
+def _learned_from_redis(site: str) -> object | None:
+    """Return a Redis client when REDIS_URL names a reachable server, else None (eval needs none)."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return None
+    return client
+
+
+def evaluate(
+    path: Path,
+    site: str,
+    train_files: tuple[Path, ...] = (),
+    use_redis: bool = True,
+    category: str | None = None,
+) -> dict[str, object]:
+    """Run the site's real pipeline on every row of a labeled CSV and return the figures.
+
+    With a category, a row counts as flagged only when a verdict of that category asks for more
+    than publish: how the spam filters alone (or the abuse filters alone) do on the file.
+    """
+    from config.sites import SitePolicies
+    from workers.filters.base import CommentInput, Context
+    from workers.filters.memory import MemoryCounts
+    from workers.filters.pipeline import pipeline_for
+
+    policy = SitePolicies(sites_dir()).for_site(site)
+    pipeline = pipeline_for(site, policy)
+    rows = list(read_labeled(path))
+    memory = MemoryCounts()
+    for train_path in train_files:
+        for text, label in read_labeled(train_path):
+            memory.train(text, label)
+    client = _learned_from_redis(site) if use_redis and not train_files else None
+    confusion = Confusion()
+    started = time.perf_counter()
+    for text, label in rows:
+        comment = CommentInput(site=site, body=text)
+        if client is not None:
+            from workers import learning
+            from workers.filters import bayes
+
+            documents, counts = learning.read_counts(client, site, bayes.tokens(text))  # type: ignore[arg-type]
+            context = Context(learned_documents=documents, learned_token_counts=counts)
+        elif memory.documents:
+            context = memory.context_for(text)
+        else:
+            context = Context()
+        decision = pipeline.run(comment, context)
+        if category is None:
+            flagged = decision.action.value != "publish"
+        else:
+            flagged = any(v.category.value == category and v.action.value != "publish" for v in decision.verdicts)
+        confusion.add(label in POSITIVE, flagged)
+    return confusion.report(time.perf_counter() - started)
+
+
+@click.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--site", default="default", show_default=True, help="Whose policy (and learned counts) to use.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--train",
+    "train_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Teach an in-memory learned filter from this labeled CSV first (repeatable); Redis is then not read.",
+)
+@click.option("--no-redis", is_flag=True, help="Ignore REDIS_URL: evaluate with an empty learned filter.")
+@click.option(
+    "--category",
+    type=click.Choice(["spam", "abuse"]),
+    help="Count only verdicts of this category (the spam files' ham rows contain swearing the abuse filters hold).",
+)
+def eval_command(
+    file: Path, site: str, as_json: bool, train_files: tuple[Path, ...], no_redis: bool, category: str | None
+) -> None:
+    """Run the real pipeline on a labeled CSV (text,label) and print precision, recall and F1.
+
+    Rows labeled spam or abusive count as caught when the decision is anything but publish;
+    ham and clean rows count as false positives when it is anything but publish. The learned
+    filter uses the site's counts from Redis when REDIS_URL is set and reachable (after
+    `sift train`), or --train files, and is otherwise empty. No database is needed.
+    """
+    result = evaluate(file, site, train_files, use_redis=not no_redis, category=category)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    confusion = result["confusion"]
+    assert isinstance(confusion, dict)
+    click.echo(f"{file} on site {site!r}: {result['n']} comments")
+    click.echo(
+        f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
+        f"false-positive rate {result['false_positive_rate']:.3f}"
+    )
+    click.echo(f"tp {confusion['tp']}  fp {confusion['fp']}  fn {confusion['fn']}  tn {confusion['tn']}")
+    click.echo(f"{result['comments_per_second']} comments/s")
+
+
+@click.command("train")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--site", default="default", show_default=True, help="Whose learned filter to teach.")
+@click.option("--reset", is_flag=True, help="Forget what the site's learned filter knew first.")
+def train_command(file: Path, site: str, reset: bool) -> None:
+    """Seed a site's learned (Bayes) filter in Redis from a labeled CSV (text,label)."""
+    import redis
+
+    from config.settings import Settings, SettingsError
+    from workers import learning
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        if reset:
+            learning.reset(client, site)
+        count = learning.train_many(client, site, read_labeled(file))
+    except redis.RedisError as error:
+        raise click.ClickException(f"Redis is unreachable: {error}") from None
+    finally:
+        client.close()
+    click.echo(f"taught site {site!r} {count} comments from {file}")
+
+
+@click.group("bench", invoke_without_command=True)
+@click.option("--quick", is_flag=True, help="Fewer repetitions (a rough figure in seconds).")
+@click.pass_context
+def bench_command(context: click.Context, quick: bool) -> None:
+    """Time the filters against better-profanity in-process; `sift bench load` loads the real service."""
+    if context.invoked_subcommand is not None:
+        return
+    from bench.filters import run
+
+    run(quick=quick, echo=click.echo)
+
+
+bench_command.add_command(load_command)

@@ -1,0 +1,98 @@
+"""gather_context and the learned counts against a real Redis (REDIS_URL, else 127.0.0.1:6379)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from config.settings import DEFAULT_SITES_DIR
+from config.sites import SitePolicies
+from workers import learning
+from workers.context import gather_context
+from workers.filters.base import AuthorHistory, CommentInput
+from workers.filters.pipeline import pipeline_for
+
+
+@pytest.fixture
+def client() -> Iterator[redis.Redis]:
+    connection = redis.Redis.from_url(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0", socket_timeout=2)
+    try:
+        connection.ping()
+    except redis.RedisError:
+        pytest.skip("Redis is unreachable")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def site(client: redis.Redis) -> Iterator[str]:
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    yield name
+    keys = list(client.scan_iter(f"sift:*:{name}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+POLICY = SitePolicies(DEFAULT_SITES_DIR).default
+
+
+def comment(site: str, body: str, ip: str = "203.0.113.9") -> CommentInput:
+    return CommentInput(site=site, body=body, client_ip=ip, author_email="a@example.com", author_name="Al")
+
+
+def test_velocity_counts_each_comment_once_even_when_the_task_runs_twice(client, site):
+    for index in range(3):
+        context = gather_context(client, comment(site, f"comment {index}"), POLICY, AuthorHistory(), member=str(index))
+    again = gather_context(client, comment(site, "comment 2"), POLICY, AuthorHistory(), member="2")
+    assert context.velocity == {"ip": 3, "email": 3, "author": 3}
+    assert again.velocity["ip"] == 3
+
+
+def test_flood_is_held_by_the_pipeline(client, site):
+    pipeline = pipeline_for(site, POLICY)
+    decisions = [
+        pipeline.run(item, gather_context(client, item, POLICY, AuthorHistory()))
+        for item in (comment(site, f"Opinion number {i} on the budget vote") for i in range(12))
+    ]
+    assert decisions[0].action.value == "publish"
+    assert decisions[-1].action.value == "hold"
+    assert any(v.filter_id == "velocity" for v in decisions[-1].verdicts)
+
+
+def test_exact_and_near_duplicates_across_the_site(client, site):
+    body = "Buy the best replica watches at our shop today, lowest prices guaranteed!"
+    first = gather_context(client, comment(site, body, "198.51.100.1"), POLICY, AuthorHistory())
+    second = gather_context(client, comment(site, body.upper() + "  ", "198.51.100.2"), POLICY, AuthorHistory())
+    near = gather_context(client, comment(site, body.replace("today", "now"), "198.51.100.3"), POLICY, AuthorHistory())
+    assert first.exact_duplicates == 0
+    assert second.exact_duplicates == 1
+    assert near.near_duplicate_similarity >= 0.75
+
+
+def test_learned_counts_are_read_for_the_comments_tokens(client, site):
+    for index in range(25):
+        learning.train(client, site, f"cheap replica rolex watches offer {index}", "spam")
+        learning.train(client, site, f"the council vote on the budget was close {index}", "ham")
+    context = gather_context(client, comment(site, "replica rolex watches"), POLICY, AuthorHistory())
+    assert context.learned_documents == {"spam": 25, "ham": 25}
+    assert context.learned_token_counts["rolex"] == (25, 0)
+    decision = pipeline_for(site, POLICY).run(comment(site, "replica rolex watches"), context)
+    assert any(v.filter_id == "bayes" for v in decision.verdicts)
+
+
+def test_untrain_and_reset(client, site):
+    learning.train(client, site, "hello world", "spam")
+    learning.untrain(client, site, "hello world", "spam")
+    assert learning.read_counts(client, site, ["hello"]) == ({"spam": 0}, {})
+    learning.train(client, site, "hello world", "clean")
+    learning.reset(client, site)
+    assert learning.read_counts(client, site, ["hello"]) == ({}, {})
+
+
+def test_unknown_label_is_refused(client, site):
+    with pytest.raises(ValueError, match="unknown label"):
+        learning.train(client, site, "text", "maybe")

@@ -1,0 +1,67 @@
+# ruff: noqa: RUF001  (look-alike characters are what this file is about)
+import pytest
+
+from tests.unit.filters.filter_support import decide, flagged_by
+
+
+@pytest.mark.parametrize(
+    "comment, filter_id",
+    [
+        ("kill yourself", "harassment"),
+        ("kys loser", "harassment"),
+        ("just go die already", "harassment"),
+        ("nobody would miss you", "harassment"),
+        ("I know where you live", "threats"),
+        ("someone should shoot the author", "threats"),
+        ("I will find you and hurt you", "threats"),
+        ("i'm going to kill you", "threats"),
+        ("I hope you die in a fire", "threats"),
+        ("you deserve to be shot", "threats"),
+        ("watch your back", "threats"),
+        ("you are a pathetic idiot", "insults"),
+        ("you moron", "insults"),
+        ("ur so dumb", "insults"),
+        ("what an idiot", "insults"),
+        ("Y0U ARE ＰＡＴＨＥＴＩＣ", "insults"),
+        ("shut up", "harassment"),
+    ],
+)
+def test_threats_harassment_and_insults_without_swear_words_are_held(comment, filter_id):
+    decision = decide(comment)
+    assert decision.action.value == "hold"
+    assert filter_id in flagged_by(decision)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "protesters were shot",
+        "the general was assassinated",
+        "the police killed him, the inquest found",
+        "This is a stupid policy and the council should drop it.",
+        "I hope you enjoy the concert",
+        "I will kill this bug in the next release.",
+    ],
+)
+def test_reporting_and_ordinary_speech_publish(comment):
+    decision = decide(comment)
+    assert decision.action.value == "publish", [(v.filter_id, v.reason) for v in decision.verdicts]
+
+
+def test_rule_reason_quotes_the_original_words():
+    body = "Honestly, I know where you live."
+    verdict = next(v for v in decide(body).verdicts if v.filter_id == "threats")
+    assert "I know where you live" in verdict.reason
+    assert [body[s.start : s.end] for s in verdict.spans] == ["I know where you live"]
+
+
+def test_personal_data_is_held():
+    decision = decide("Her number is +44 7911 123456 and email jane.doe@example.com, go visit")
+    assert "personal-data" in flagged_by(decision)
+    assert decide("The meeting is at 10:30 on 2024-05-01, see RFC 7231.").action.value == "publish"
+
+
+def test_shouting_is_recorded_but_published_by_default():
+    decision = decide("I REALLY THINK THE COUNCIL HAS GOT THIS COMPLETELY WRONG TODAY")
+    assert decision.action.value == "publish"
+    assert any(v.filter_id == "shouting" for v in decision.verdicts)

@@ -1,0 +1,113 @@
+# ruff: noqa: RUF001  (look-alike characters are what this file is about)
+import pytest
+from better_profanity import Profanity
+
+from config.filter_policy import ProfanityPolicy
+from tests.unit.filters.filter_support import decide, flagged_by
+from workers.filters.lexicon import BETTER_PROFANITY_CHARS
+from workers.filters.normalize import normalize
+from workers.filters.profanity import ProfanityFilter, matcher_for
+
+
+def words(text: str, **policy: object) -> list[str]:
+    return [match.stem for match in ProfanityFilter(ProfanityPolicy(**policy)).find(text)]
+
+
+def test_character_map_is_better_profanitys():
+    assert BETTER_PROFANITY_CHARS == Profanity().CHARS_MAPPING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scunthorpe United won at home",
+        "Penistone and Cockburnspath are real places",
+        "I live in Essex, near Sussex and Middlesex",
+        "a classic assessment of the class",
+        "Flight 455 leaves at 4:55",
+        "the pen is mightier than the sword",
+        "Dick Cheney and Moby Dick",
+        "Homo sapiens evolved in Africa",
+        "the soldiers killed in the war",
+        "she began to sob",
+    ],
+)
+def test_innocent_text_has_no_profanity(text):
+    assert words(text) == []
+
+
+@pytest.mark.parametrize(
+    "family, disguised",
+    [
+        ("plain", "fuck"),
+        ("separators (dots)", "f.u.c.k"),
+        ("separators (spaces)", "f u c k"),
+        ("separators (dashes)", "f-u-c-k"),
+        ("separator inside", "fu.ck"),
+        ("stretched letters", "fuuuuuck"),
+        ("leetspeak", "sh1t"),
+        ("leetspeak symbols", "$h!t"),
+        ("wildcard", "f*ck"),
+        ("full-width", "ｆｕｃｋ"),
+        ("cyrillic look-alikes", "fսсk"),
+        ("greek look-alikes", "ƒυck"),
+        ("zero-width", "f\u200bu\u200cck"),
+        ("combining marks", "fu\u0308c\u0301k"),
+        ("upper case", "FUCK"),
+    ],
+)
+def test_every_obfuscation_family_is_caught_in_a_sentence_and_alone(family, disguised):
+    assert words(f"well {disguised} you all, said he") != [], family
+    assert words(disguised) != [], family
+
+
+def test_inflections_of_strong_words_count_but_ordinary_verbs_do_not():
+    assert words("fucking hell") == ["fuck"] or words("fucking hell") == ["fucking"]
+    assert words("they were killed and killing") == []
+
+
+def test_the_reason_names_the_masked_word_and_how_it_was_disguised():
+    decision = decide("well f.u.c.k that")
+    profanity = next(v for v in decision.verdicts if v.filter_id == "profanity")
+    assert profanity.reason == "profanity: f*** (obfuscated as f.u.c.k)"
+    assert [("well f.u.c.k that"[s.start : s.end]) for s in profanity.spans] == ["f.u.c.k"]
+
+
+def test_spans_point_into_the_original_text():
+    body = "ｙｏｕ ｆｕｃｋ"
+    verdict = next(v for v in decide(body).verdicts if v.filter_id == "profanity")
+    assert [body[s.start : s.end] for s in verdict.spans] == ["ｆｕｃｋ"]
+
+
+def test_site_extra_words_and_allowed_words():
+    assert words("what a plonker", extra_words=("plonker",)) == ["plonker"]
+    assert words("oh shit, shitty day", allowed_words=("shit",)) == []
+
+
+def test_mild_words_publish_by_default_with_a_verdict():
+    decision = decide("damn, that was crap weather")
+    assert decision.action.value == "publish"
+    assert [v.reason for v in decision.verdicts if v.filter_id == "profanity"] == ["mild profanity: d***, c***"]
+
+
+def test_censor_action_masks_words_as_better_profanity_does():
+    decision = decide("You are a fucking legend, shit yes", {"filters": {"profanity": {"action": "censor"}}})
+    assert decision.action.value == "censor"
+    assert decision.censored_body == Profanity().censor("You are a fucking legend, shit yes")
+    assert decision.censored_body == "You are a **** legend, **** yes"
+
+
+def test_profane_comment_is_held_by_default():
+    decision = decide("this is fucking bullshit")
+    assert decision.action.value == "hold"
+    assert "profanity" in flagged_by(decision)
+
+
+def test_matcher_is_compiled_once_per_word_list():
+    assert matcher_for((), ()) is matcher_for((), ())
+    assert matcher_for(("x",), ()) is not matcher_for((), ())
+
+
+def test_long_text_with_many_words_is_matched_fully():
+    text = " ".join(["fine", "shit"] * 500)
+    assert len(matcher_for((), ()).find(normalize(text))) == 500

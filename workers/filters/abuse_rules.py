@@ -1,0 +1,196 @@
+"""Abuse that word lists miss: insults aimed at someone, harassment and threats.
+
+The rules look for who is targeted and who acts, not for violent words: "I will shoot you"
+and "someone should shoot the author" are threats; "protesters were shot", "the general was
+assassinated" and "Death to America" (quoted) are reporting and publish. All patterns run on
+the folded text (see `normalize`), so `Y0U` or full-width letters change nothing; leetspeak inside
+the insult words is left to the profanity list and the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_YOU = r"(?:you|u|ya|yu|thou|ye)"
+_YOU_ARE = rf"(?:{_YOU}\s*(?:are|r|'re|re|\u2019re|is|were)|ur|you'?re|youre|yo?u\s+r)"
+_A = (
+    r"(?:(?:a|an|such\s+an?|so|the|one|total|complete|real|absolute|utter|fucking|fuckin|big|little|stupid|"
+    r"pathetic|dumb|sad|worthless|ignorant|lazy|useless)\s+){0,3}"
+)
+
+# Nouns that insult a person whoever says them; plural forms included.
+_INSULT_NOUNS = (
+    r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|numbskulls?|"
+    r"losers?|scumbags?|scum|lowlifes?|degenerates?|dipshits?|jackass(?:es)?|douche(?:bag)?s?|twits?|"
+    r"clowns?|buffoons?|fools?|pigs?|parasites?|vermin|trash|garbage|filth|freaks?|creeps?|perverts?|"
+    r"cowards?|crybab(?:y|ies)|psychopaths?|sociopaths?|bigots?|hypocrites?|liars?|trolls?|nazis?|"
+    r"dorks?|nerds?|wankers?|tossers?|bastards?|pieces?\s+of\s+(?:shit|crap|garbage|trash|work)"
+)
+# Adjectives that insult only when aimed at someone ("you are pathetic", not "a pathetic policy").
+_INSULT_ADJECTIVES = (
+    r"stupid|dumb|pathetic|idiotic|moronic|retarded|worthless|useless|ignorant|ugly|fat|disgusting|"
+    r"brainless|clueless|incompetent|ridiculous|insane|mental|sick|deranged|delusional|a\s+joke|"
+    r"an?\s+embarrassment|a\s+disgrace|scum|trash|garbage|filth|evil|vile|a\s+waste\s+of\s+\w+"
+)
+# People nouns an undirected insult may target ("politicians are idiots", "the idiots at ...").
+_INSULT_STANDALONE = (
+    r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|scumbags?|dipshits?"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern with the filter it belongs to and the wording a moderator reads."""
+
+    filter_id: str
+    label: str
+    pattern: re.Pattern[str]
+    score: float
+    # The pattern runs only on comments containing one of these words: most comments contain
+    # none, and a word-set test costs far less than a regex scan.
+    triggers: frozenset[str]
+
+
+def _rule(filter_id: str, label: str, pattern: str, score: float, triggers: str) -> Rule:
+    return Rule(filter_id, label, re.compile(pattern, re.IGNORECASE), score, _words(triggers))
+
+
+def _words(triggers: str) -> frozenset[str]:
+    return frozenset(triggers.split())
+
+
+_INSULT_TRIGGERS = """
+idiot idiots moron morons imbecile imbeciles cretin cretins retard retards dumbass dumbasses dimwit dimwits
+halfwit halfwits nitwit nitwits numbskull numbskulls loser losers scumbag scumbags scum lowlife lowlifes
+degenerate degenerates dipshit dipshits jackass jackasses douche douches douchebag douchebags twit twits
+clown clowns buffoon buffoons fool fools pig pigs parasite parasites vermin trash garbage filth freak freaks
+creep creeps pervert perverts coward cowards crybaby crybabies psychopath psychopaths sociopath sociopaths
+bigot bigots hypocrite hypocrites liar liars troll trolls nazi nazis dork dorks nerd nerds wanker wankers
+tosser tossers bastard bastards piece pieces stupid dumb pathetic idiotic moronic retarded worthless
+useless ignorant ugly fat disgusting brainless clueless incompetent ridiculous insane mental sick deranged
+delusional joke embarrassment disgrace evil vile waste blind
+"""
+_VIOLENCE_TRIGGERS = """
+kill kills killed killing murder murders murdered shoot shoots shot shooting stab stabs stabbed hang hangs
+hanged lynch lynched behead beheaded strangle strangled choke choked rape raped hurt hurts beat beats bash
+burn burns gut gutted slaughter execute executed assassinate assassinated bomb bombed torture tortured cut
+end destroy destroyed
+"""
+_VIOLENCE = (
+    r"(?:kill|murder|shoot|stab|hang|lynch|behead|strangle|choke|rape|hurt|beat|bash|burn|gut|slaughter|execute|"
+    r"assassinate|bomb|torture|cut|end|destroy)"
+)
+_TARGET = (
+    r"(?:you|u|ya|him|her|them|this\s+(?:guy|woman|man|idiot|author|writer|person)|"
+    r"the\s+(?:author|writer|journalist|reporter|editor|op|poster|mod|moderator)s?|your\s+\w+|his\s+\w+|her\s+\w+)"
+)
+
+RULES: tuple[Rule, ...] = (
+    # Threats: a speaker (I, we, someone) who will or should do violence to a person.
+    _rule(
+        "threats",
+        "threat of violence",
+        rf"\b(?:i|we|i'?m|we'?re|i\s+am|we\s+are|imma|ima)\s+(?:will|'ll|ll|shall|gonna|going\s+to|am\s+going\s+to|are\s+going\s+to|want\s+to|wanna|would\s+love\s+to|'d\s+love\s+to|should|could|can|might)?\s*(?:\w+\s+)?(?:come\s+and\s+|find\s+and\s+)?{_VIOLENCE}(?:s|ed|ing)?\s+{_TARGET}\b",
+        0.95,
+        _VIOLENCE_TRIGGERS,
+    ),
+    _rule(
+        "threats",
+        "incitement against a person",
+        rf"\b(?:someone|somebody|anyone|anybody|people|we|they|you\s+guys|y'?all)\s+(?:should|needs?\s+to|ought\s+to|must|has\s+to|have\s+to|gotta|got\s+to)\s+(?:just\s+|really\s+|go\s+)?{_VIOLENCE}\s+{_TARGET}\b",
+        0.95,
+        _VIOLENCE_TRIGGERS,
+    ),
+    _rule(
+        "threats",
+        "threat to find the person",
+        r"\b(?:i|we)\s+know\s+where\s+(?:you|u|she|he|they|your\s+\w+)\s+(?:live|lives|work|works|sleep|sleeps|go(?:es)?\s+to\s+school)\b|"
+        r"\bwatch\s+your\s+back\b|\b(?:you'?re|you\s+are|ur)\s+(?:a\s+)?dead\s+(?:man|woman|meat)\b|"
+        r"\b(?:i|we)\s*(?:will|'ll|ll|am\s+going\s+to|are\s+going\s+to|gonna)\s+(?:find|hunt|track)\s+(?:you|u|your\s+\w+)\s*(?:down|and)\b|"
+        r"\b(?:you|u)\s*(?:will|'ll|ll|are\s+going\s+to|r\s+gonna|gonna)\s+(?:die|pay|regret|bleed)\b",
+        0.9,
+        "know watch dead find hunt track die pay regret bleed",
+    ),
+    _rule(
+        "threats",
+        "wish of death or harm",
+        r"\b(?:i\s+)?(?:hope|wish|pray)\s+(?:that\s+)?(?:you|u|he|she|they|your\s+\w+)\s+(?:\w+\s+)?(?:die|dies|dead|get\s+(?:killed|shot|raped|cancer|hit)|gets\s+(?:killed|shot|raped|cancer)|burn|rots?|suffers?|contract\s+\w+)\b|"
+        r"\b(?:you|u|he|she|they)\s+(?:deserves?|ought)\s+to\s+(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten))\b|"
+        r"\bi\s+suggest\s+you\s+(?:die|contract|get\s+cancer)\b",
+        0.9,
+        "hope wish pray deserve deserves ought suggest",
+    ),
+    # Harassment: telling someone to harm themselves, or to go away with contempt.
+    _rule(
+        "harassment",
+        "telling someone to harm themselves",
+        r"\b(?:kys|kill\s+(?:your|ur|yo|ya|urr)\s*self|hang\s+(?:your|ur)\s*self|"
+        r"(?:go|just)\s+(?:and\s+)?(?:die|kill\s+(?:your|ur)self|jump\s+off\s+a\s+\w+|drink\s+bleach)|"
+        r"drop\s+dead|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
+        r"(?:the\s+)?world\s+(?:would\s+be|is)\s+better\s+(?:off\s+)?without\s+you|nobody\s+(?:would\s+)?(?:miss|misses|likes?|loves?|cares?\s+about)\s+you)\b",
+        0.95,
+        "kys kill hang die jump drink drop neck slit end world nobody",
+    ),
+    _rule(
+        "harassment",
+        "contempt aimed at someone",
+        r"\b(?:shut\s+(?:the\s+(?:fuck|hell|f)\s+)?up|stfu|gtfo|get\s+a\s+life|go\s+to\s+hell|piss\s+off|fuck\s+off|screw\s+you|"
+        r"(?:you|u)\s+(?:suck|sucks|disgust\s+me|make\s+me\s+sick)|suck\s+it|(?:your|ur|yo)\s+(?:mom|mother|mama|momma)\s+(?:sucks|gave\s+me|is\s+(?:a\s+)?(?:whore|slut|hoe|bitch|fat|ugly))|"
+        r"(?:you|u)(?:'re|\s+are|\s+r)?\s+not\s+worth\s+(?:it|my\s+time)|what\s+the\s+(?:hell|fuck|f)\s+is\s+(?:wrong|the\s+matter)\s+with\s+(?:you|u)|"
+        r"who\s+the\s+(?:hell|fuck|f)\s+(?:are|do)\s+(?:you|u))\b",
+        0.75,
+        "shut stfu gtfo life hell piss fuck screw suck sucks disgust sick mom mother mama momma worth wrong what who",
+    ),
+    # Insults: a person called names, or judged with contempt.
+    _rule(
+        "insults",
+        "insult aimed at someone",
+        rf"\b(?:{_YOU_ARE}\s+{_A}(?:{_INSULT_NOUNS}|{_INSULT_ADJECTIVES})|(?:you|u|ya)\s+{_A}(?:{_INSULT_NOUNS})|"
+        rf"(?:are|r)\s+(?:you|u)\s+{_A}(?:{_INSULT_NOUNS}|stupid|dumb|retarded|insane|blind)|"
+        rf"(?:{_INSULT_NOUNS})\s+like\s+(?:you|u)|(?:your|ur)\s+(?:stupid|dumb|idiotic|pathetic|ugly|fat|worthless)\s+\w+)\b",
+        0.85,
+        _INSULT_TRIGGERS,
+    ),
+    _rule(
+        "insults",
+        "people called names",
+        rf"\b(?:you|u|ya|these|those|bunch\s+of|such|what|stupid|fucking|complete|total|utter|an?)\s+(?:an?\s+)?(?:{_INSULT_STANDALONE})\b",
+        0.7,
+        _INSULT_TRIGGERS,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """One rule that matched, with where in the folded text."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+_WORD = re.compile(r"[^\W_]+")
+# Longer texts are searched sentence by sentence, and only the sentences holding a trigger.
+_WHOLE_TEXT_BELOW = 400
+
+
+def find_rules(text: str, words: frozenset[str], filter_id: str) -> list[RuleMatch]:
+    """Return every match of the given filter's rules in the folded text, whose words are given."""
+    rules = [rule for rule in RULES if rule.filter_id == filter_id and not rule.triggers.isdisjoint(words)]
+    if not rules:
+        return []
+    if len(text) < _WHOLE_TEXT_BELOW:
+        return [RuleMatch(rule, found.start(), found.end()) for rule in rules for found in rule.pattern.finditer(text)]
+    matches = []
+    for sentence in _SENTENCE.finditer(text):
+        sentence_words = set(_WORD.findall(sentence.group()))
+        for rule in rules:
+            if not rule.triggers.isdisjoint(sentence_words):
+                matches += [
+                    RuleMatch(rule, found.start(), found.end())
+                    for found in rule.pattern.finditer(text, sentence.start(), sentence.end())
+                ]
+    return matches

@@ -1,0 +1,45 @@
+"""What every text filter needs from a comment body, computed once per comment."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from workers.filters.normalize import NormalizedText, normalize
+
+# Words for rules and the model: letters and digits, with an inner apostrophe ("don't").
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A comment body folded, and its words."""
+
+    normalized: NormalizedText
+    words: tuple[str, ...]
+    word_set: frozenset[str]
+    # The folded text with leetspeak digits and symbols read as letters (`y0u` -> `you`),
+    # character for character, so positions still match `text`; what the rules read.
+    plain: str
+    plain_words: frozenset[str]
+
+    @property
+    def text(self) -> str:
+        return self.normalized.text
+
+
+def words_of(folded: str) -> list[str]:
+    """Split folded text into words the way the rules and the trained model expect."""
+    return _WORD.findall(folded)
+
+
+@functools.lru_cache(maxsize=64)
+def analyze(body: str) -> Analysis:
+    """Fold a body and split it into words; cached so that the filters of one comment share it."""
+    normalized = normalize(body)
+    words = tuple(words_of(normalized.text))
+    plain = normalized.text.translate(_LEET)
+    plain_words = frozenset(words_of(plain)) if plain != normalized.text else frozenset(words)
+    return Analysis(normalized, words, frozenset(words), plain, plain_words)

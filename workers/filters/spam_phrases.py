@@ -1,0 +1,172 @@
+"""Phrases that sell: self-promotion, calls to click, money offers and the usual blog-spam praise.
+
+Each pattern carries a weight; a comment is held when the weights of the different patterns it
+matches add up to the threshold, so one ambiguous phrase ("subscribe") never holds a
+comment alone, while "check out my channel" or a prize claim does. Patterns match whole
+words of the folded text, never inside a word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SpamPattern:
+    label: str
+    pattern: re.Pattern[str]
+    weight: float
+    # The pattern runs only when the comment has one of these words (a set test is far
+    # cheaper than a regex scan, and most comments have none).
+    triggers: frozenset[str]
+
+
+def _pattern(label: str, regex: str, weight: float, triggers: str) -> SpamPattern:
+    return SpamPattern(label, re.compile(rf"\b(?:{regex})\b"), weight, frozenset(triggers.split()))
+
+
+_MY = r"(?:my|our|me|mine)"
+_MEDIA = (
+    r"(?:channel|chanel|chanell|chhanel|channels|video|videos|vid|vids|vidios|vidz|page|site|website|blog|music|"
+    r"song|songs|track|mixtape|album|cover|covers|stuff|playlist|profile|account|instagram|insta|twitter|facebook|"
+    r"fb|youtube|soundcloud|band|shop|store|app|rap|beats?)"
+)
+
+_SUBSCRIBE = r"(?:subscribe|subcribe|suscribe|sucscribe|subscrib|subscribed|subscribes|subsribe|sub)"
+
+PATTERNS: tuple[SpamPattern, ...] = (
+    _pattern(
+        "self-promotion",
+        rf"(?:check|chek|checkout|look|watch|visit|listen\s+to|view|hear)(?:\s+(?:out|at|on))?\s+{_MY}\s+(?:\w+\s+)?{_MEDIA}",
+        1.0,
+        "check chek checkout look watch visit listen view hear",
+    ),
+    _pattern(
+        "self-promotion",
+        rf"{_MY}\s+(?:new\s+|first\s+|youtube\s+|yt\s+|own\s+|latest\s+|gaming\s+|music\s+)*(?:channel|chanel|chhanel|vids?|vidios|videos|mixtape|soundcloud|twitch|stream)|(?:check|chek|look\s+at)\s+(?:me|us)\s+out|check\s+(?:out\s+)?my\s+(?:new\s+)?(?:stuff|music|song|sound|videos?|page)",
+        1.0,
+        "my our me mine check chek look",
+    ),
+    _pattern("self-promotion", r"check\s+(?:it\s+)?out|check\s+this\s+out", 0.5, "check"),
+    _pattern(
+        "self-promotion",
+        r"check\s+(?:out\s+)?this\s+(?:video|playlist|channel|mix|track|app)|this\s+(?:video|playlist)\s+on\s+youtube|(?:mi|meu)\s+canal|suscr[ií]b(?:ete|anse|irse)|inscreva",
+        1.0,
+        "check video playlist mi meu suscribete suscríbete suscribanse suscríbanse suscribirse suscribirse inscreva",
+    ),
+    _pattern(
+        "asks for subscribers",
+        rf"^(?:please\s+|pls\s+|plz\s+)?(?:{_SUBSCRIBE}|subscribers?)(?:\s+\w+){{0,2}}$|like\s+(?:and|n)\s+subscrib\w*",
+        1.0,
+        "subscribe subcribe suscribe sucscribe subscrib subscribed subscribes subsribe sub subscriber subscribers",
+    ),
+    _pattern(
+        "asks for subscribers",
+        rf"{_SUBSCRIBE}\s+(?:to\s+|on\s+)?(?:me|my|us|our)\b|{_SUBSCRIBE}\s+back|sub\s*4\s*sub|(?:please|pls|plz|plzz|plis)\s+{_SUBSCRIBE}|{_SUBSCRIBE}\s+(?:please|pls|plz)",
+        1.0,
+        "subscribe subcribe suscribe sucscribe subscrib subscribed subscribes subsribe sub sub4sub",
+    ),
+    _pattern("asks for subscribers", r"subscribe|suscribe|subcribe", 0.4, "subscribe suscribe subcribe"),
+    _pattern(
+        "asks for subscribers",
+        r"follow\s+(?:me|us)|add\s+me|(?:please|pls|plz|plzz|plis)\s+(?:follow|like|share|check|visit|watch|help)",
+        0.6,
+        "follow add please pls plz plzz plis",
+    ),
+    _pattern(
+        "self-promotion",
+        r"follow\s+(?:me|us|him|her)\s+on\s+\w+|(?:if|when)\s+i\s+(?:get|reach|hit)\s+\d+\s*k?\s+(?:subscribers|subs|likes|followers)|(?:i|we)\s+(?:just\s+)?(?:made|started|created|opened)\s+(?:a|my|our)\s+(?:new\s+|own\s+|first\s+)?(?:\w+\s+)?(?:channel|page|blog|website|shop|store)",
+        1.0,
+        "follow subscribers subs likes followers made started created opened",
+    ),
+    _pattern(
+        "self-promotion",
+        r"(?:my|our)\s+(?:new\s+|first\s+|latest\s+|own\s+)?(?:rap|raps|music|book|project|song|songs|beats|art|artwork|stream|shop|store|website|blog|business|band|album|mixtape|page|fan\s*page|app|game)|(?:chacking|checking|check)\s+out\s+(?:my|our)",
+        0.6,
+        "my our chacking checking check",
+    ),
+    _pattern(
+        "self-promotion",
+        r"(?:new|small|little|upcoming|aspiring)\s+(?:youtuber|youtube\s+channel|artist|rapper|singer|producer)|i\s+(?:make|upload|post)\s+(?:\w+\s+)?(?:videos|music|beats|vlogs)|follow\s*(?:4|for)\s*follow|like\s*(?:4|for)\s*like|f4f|l4l",
+        1.0,
+        "new small little upcoming aspiring make upload post follow like f4f l4l",
+    ),
+    _pattern(
+        "asks for help",
+        r"(?:please|pls|plz)?\s*help\s+(?:me|us)\s+(?:go|get|reach|win|raise|with|click|to)|(?:donate|donation|fundraiser|gofundme|indiegogo|kickstarter|sponsor)|(?:vote|voting)\s+for\s+(?:me|us|my|our)",
+        0.6,
+        "help donate donation fundraiser gofundme indiegogo kickstarter sponsor vote voting",
+    ),
+    _pattern(
+        "asks for likes",
+        r"(?<!would\s)(?<!d\s)(?:like|thumbs\s+up|share)\s+(?:this\s+)?(?:comment|post|page)|like\s+(?:and|&|n)\s+(?:subscribe|share)|give\s+(?:me|it|this)\s+a\s+(?:like|thumbs)|(?:please|plz|pls)\s+like|vote\s+(?:for\s+)?(?:me|my)",
+        1.0,
+        "like thumbs share give please plz pls vote",
+    ),
+    _pattern(
+        "money offer",
+        r"(?:make|earn|making|earning)\s+(?:\$?\d+\S*\s+)?(?:real\s+)?(?:money|cash|dollars)|work\s+from\s+home|(?:extra|easy|fast)\s+(?:money|cash|income)|get\s+paid\s+(?:to|for)|passive\s+income|crypto\s+(?:investment|trading|signals)|forex\s+(?:trading|signals)|investment\s+opportunity",
+        0.8,
+        "make earn making earning need work extra easy fast free pay paypal get passive crypto forex investment",
+    ),
+    _pattern(
+        "prize or giveaway",
+        r"you\s+(?:have\s+)?(?:won|win)\s+(?:a|an|the|\$|£)|claim\s+(?:your|ur|now|it\s+now)|(?:cash|mystery)\s+prize|giveaway|free\s+(?:iphone|ipad|gift\s+cards?|entry|ringtones?|followers|views|subscribers)|congratulations\s+you|selected\s+to\s+receive|(?:txt|text)\s+\w+\s+to\s+\d{4,}|reply\s+stop|to\s+opt\s+out",
+        0.8,
+        "you claim cash mystery giveaway free congratulations selected txt text reply to",
+    ),
+    _pattern(
+        "text-message offer",
+        r"(?:call|ring|txt|text|send)\s+(?:\w+\s+)?(?:to\s+|on\s+|now\s+)?0?\d{5,}|\d{5,}\s+now|urgent|guaranteed\s+(?:\d+|a|cash|prize)|(?:won|win)\s+(?:a|an|\d+|guaranteed)\s+\w+|\d+\s+(?:cash|prize|pounds|award)|free\s+(?:msg|message|entry|camera|video|nokia|tones?|text|texts|minutes|mins)|valid\s+(?:\d+\s*)?(?:hrs|hours|days)|(?:your|ur)\s+mobile|customer\s+(?:service|care)\s+(?:on|call)|\d+p\s+(?:per|pm|min|msg)|per\s+(?:msg|message|min)|(?:stop|end)\s+to\s+\d+",
+        0.8,
+        "call ring txt text send now urgent guaranteed won win cash prize pounds award free valid your ur customer "
+        "per stop end",
+    ),
+    _pattern(
+        "shop talk",
+        r"buy\s+cheap|promo\s+code|coupon\s+code|(?:\d+\s*%|percent)\s+off|free\s+shipping|limited\s+(?:time\s+)?offer|register\s+now|join\s+now|click\s+(?:here|the\s+link|this\s+link|below)|visit\s+(?:this|the|our)\s+(?:site|link|website|store|shop)|link\s+(?:below|in\s+(?:my|the)\s+(?:bio|description|profile))",
+        0.6,
+        "buy promo coupon percent off free limited register join click visit link",
+    ),
+    _pattern(
+        "pharmacy, casino or adult offer",
+        r"viagra|cialis|levitra|online\s+pharmacy|cheap\s+pills|online\s+casino|casino\s+bonus|free\s+spins|bet365|escort\s+service|hot\s+singles|sexy\s+(?:girls|singles)\s+(?:in|near|waiting)|dating\s+site|essay\s+writing\s+service|write\s+my\s+essay|seo\s+services?|buy\s+backlinks|payday\s+loans?|diet\s+pills|weight\s+loss\s+pills",
+        1.0,
+        "viagra cialis levitra online cheap bet365 escort hot sexy dating essay write seo buy payday diet weight",
+    ),
+    _pattern(
+        "generic praise",
+        r"(?:great|nice|awesome|informative|excellent|wonderful|useful)\s+(?:post|article|blog|write\s*-?\s*up)|(?:i\s+)?(?:bookmarked|bookmark)\s+(?:your|this)|keep\s+up\s+the\s+(?:good|great)\s+work|thanks?\s+for\s+sharing|very\s+(?:informative|helpful)\s+(?:post|article|blog)",
+        0.4,
+        "great nice awesome informative excellent wonderful useful bookmarked bookmark keep thanks thank very",
+    ),
+    _pattern(
+        "hello spam",
+        r"hey\s+(?:guys|everyone|people|youtube)|hi\s+(?:guys|everyone|all)|(?:dear|hello)\s+(?:friends|youtubers)|what'?s\s+up\s+(?:guys|everyone)",
+        0.3,
+        "hey hi dear hello what whats",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    label: str
+    weight: float
+    start: int
+    end: int
+
+
+def find_spam_phrases(text: str, words: frozenset[str]) -> list[PhraseMatch]:
+    """Return the matches of every built-in spam pattern in text made of words and single spaces.
+
+    Callers pass the comment's words joined by spaces, so `subscribe.....to my.....channel`
+    reads as the phrase it is.
+    """
+    return [
+        PhraseMatch(pattern.label, pattern.weight, found.start(), found.end())
+        for pattern in PATTERNS
+        if not pattern.triggers.isdisjoint(words)
+        for found in pattern.pattern.finditer(text)
+    ]
