@@ -32,6 +32,8 @@ class Settings:
     sweep_after_seconds: int = 60
     # How often beat runs the sweeper.
     sweep_interval_seconds: int = 15
+    # How long a web process trusts a cached site lookup (closing a site takes effect within it).
+    site_cache_seconds: int = 5
     # Largest request body accepted at intake, in bytes.
     max_request_bytes: int = 64 * 1024
     # Hosts whose webhook URLs may resolve to loopback (only `sift dev` and tests set it).
@@ -96,6 +98,7 @@ class Settings:
             trusted_proxy_hops=_int(environ, "SIFT_TRUSTED_PROXY_HOPS", 0, minimum=0),
             sweep_after_seconds=_int(environ, "SIFT_SWEEP_AFTER_SECONDS", 60, minimum=1),
             sweep_interval_seconds=_int(environ, "SIFT_SWEEP_INTERVAL_SECONDS", 15, minimum=1),
+            site_cache_seconds=_int(environ, "SIFT_SITE_CACHE_SECONDS", 5, minimum=0),
             max_request_bytes=_int(environ, "SIFT_MAX_REQUEST_BYTES", 64 * 1024, minimum=1024),
             webhook_allow_loopback_sites=allow_loopback,
             rate_limit_intake=_rate_limit(environ, "SIFT_RATE_LIMIT_INTAKE", "6/minute;60/hour"),

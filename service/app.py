@@ -35,7 +35,7 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
         redis=redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2),
         celery=celery or make_celery(settings),
         policies=SitePolicies(settings.sites_dir),
-        sites=SiteDirectory(engine),
+        sites=SiteDirectory(engine, settings.site_cache_seconds),
     )
     register_error_handlers(app)
 

@@ -69,6 +69,8 @@ def service_env(database_url: str, redis_url: str, sites_dir: Path) -> dict[str,
         SIFT_SITES_DIR=str(sites_dir),
         SIFT_SWEEP_AFTER_SECONDS="2",
         SIFT_SWEEP_INTERVAL_SECONDS="1",
+        # Tests re-create the same site names with new ids many times a second; production never does.
+        SIFT_SITE_CACHE_SECONDS="0",
         SIFT_WEBHOOK_ALLOW_LOOPBACK_SITES="demo",
         # Tests post many comments from one address; tests/integration/test_limits.py checks the real limits.
         SIFT_RATE_LIMIT_INTAKE="100000/minute",
@@ -127,8 +129,6 @@ def app(settings: Settings) -> Flask:
 
 @pytest.fixture
 def client(app: Flask, clean: None) -> FlaskClient:
-    # Sites are re-created with new ids by every test; a process would see that within seconds.
-    app.extensions["sift"].sites.forget()
     return app.test_client()
 
 

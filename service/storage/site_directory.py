@@ -10,10 +10,6 @@ from sqlalchemy import Engine, select
 
 from service.storage.models import Site
 
-# How long a process trusts what it read: closing or creating a site takes effect within this.
-TTL_SECONDS = 5.0
-
-
 @dataclass(frozen=True)
 class SiteRef:
     id: int
@@ -22,9 +18,9 @@ class SiteRef:
 
 
 class SiteDirectory:
-    """Answer `name -> SiteRef | None` from memory, re-reading a name after TTL_SECONDS."""
+    """Answer `name -> SiteRef | None` from memory, re-reading a name after `ttl_seconds`."""
 
-    def __init__(self, engine: Engine, ttl_seconds: float = TTL_SECONDS) -> None:
+    def __init__(self, engine: Engine, ttl_seconds: float) -> None:
         self._engine = engine
         self._ttl = ttl_seconds
         self._entries: dict[str, tuple[float, SiteRef | None]] = {}

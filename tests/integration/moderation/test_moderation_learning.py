@@ -64,11 +64,9 @@ def test_reversing_a_decision_replaces_its_training_exactly_once(
 
 
 def learned_state(client: redis.Redis) -> dict[bytes, Any]:
-    """Every learned-filter key and its value (the broker's, limiter's and test claims' keys left out)."""
+    """Every learned-filter (Bayes) key and its value."""
     state: dict[bytes, Any] = {}
-    for key in client.scan_iter(count=1000):
-        if key.startswith((b"_kombu", b"sift-test:", b"LIMITS", b"unacked", b"sift")) and b"learn" not in key:
-            continue
+    for key in client.scan_iter(match="sift:bayes:*", count=1000):
         kind = client.type(key)
         if kind == b"hash":
             state[key] = client.hgetall(key)
