@@ -26,9 +26,9 @@ def make_engine(database_url: str, **overrides: Any) -> Engine:
         # SELECT ... then UPDATE inside one transaction is really atomic.
         event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    # No pool_pre_ping: it costs a round trip on every checkout. A connection found dead
-    # fails one request (503, or a task retry) and SQLAlchemy then invalidates the pool.
-    options: dict[str, Any] = {"pool_size": 5, "max_overflow": 5, "pool_recycle": 1800}
+    # pool_pre_ping costs a round trip per checkout, but after a database restart it is what
+    # lets every process recover by itself instead of failing on each stale pooled connection.
+    options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
     options.update(overrides)
     return create_engine(url, **options)
 

@@ -14,7 +14,9 @@ from tests.fault.conftest import decisions_per_comment, statuses
 from tests.fault.tcp_proxy import CuttableProxy
 from tests.support import start_gunicorn, start_worker, wait_for
 
-COMMENT = {"thread": "t", "body": "Posted around an outage."}
+COMMENT = {"thread": "t", "body": "Posted just before an outage."}
+# A different text after the outage: the same text twice would be held as a duplicate.
+LATER_COMMENT = {"thread": "t", "body": "And this one once the database was back, about the budget."}
 
 
 @pytest.mark.slow
@@ -38,7 +40,7 @@ def test_intake_answers_503_while_the_database_is_down_and_recovers_by_itself(
 
             proxy.restore()
             after = wait_for(
-                lambda: (answer := http.post("/v1/sites/demo/comments", json=COMMENT)).status_code == 202 and answer,
+                lambda: (answer := http.post("/v1/sites/demo/comments", json=LATER_COMMENT)).status_code == 202 and answer,
                 timeout=30,
                 interval=0.5,
                 what="intake accepting again",

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.storage.models import Comment, Site, TrainingRecord
+from service.storage.models import Comment, Site, TrainingRecord, Verdict
 from tests.integration.moderation.conftest import SeedComment, Team
 from tests.support import BIN, Process, wait_for
 
@@ -69,7 +69,8 @@ def learned_state(client: redis.Redis) -> dict[bytes, Any]:
     for key in client.scan_iter(match="sift:bayes:*", count=1000):
         kind = client.type(key)
         if kind == b"hash":
-            state[key] = client.hgetall(key)
+            # A count taken back to zero means the same as no count at all.
+            state[key] = {field: value for field, value in client.hgetall(key).items() if value != b"0"}
         elif kind == b"string":
             state[key] = client.get(key)
     return state
@@ -102,6 +103,12 @@ def test_sift_learn_rebuild_restores_the_counts_from_the_decisions(
     assert learned_state(redis_client) == before
 
 
+# What a site's learned filter already knew before the campaign: the filter stays silent
+# until it has seen `min_documents` of each class, as a real site's history would give it.
+BACKGROUND_SPAM = [f"Win a free prize number {n}, claim your reward now, click and subscribe" for n in range(20)]
+BACKGROUND_HAM = [f"The council debated item {n} of the budget and the vote was close" for n in range(20)]
+
+
 @pytest.mark.slow
 def test_a_spam_campaign_rejected_by_moderators_is_caught_by_the_learned_filter(
     client: FlaskClient,
@@ -110,19 +117,33 @@ def test_a_spam_campaign_rejected_by_moderators_is_caught_by_the_learned_filter(
     worker: Process,
     sessions: sessionmaker[Session],
     seed_comment: SeedComment,
+    redis_client: redis.Redis,
 ) -> None:
-    pytest.importorskip("workers.learning")
-    for body in CAMPAIGN[:5]:
-        decide(client, team.alice, seed_comment(site.id, body=body, verdicts=()), "spam")
-    for ham in ("A fair point about the city budget.", "The council vote was close.", "Thanks for the report."):
-        decide(client, team.alice, seed_comment(site.id, body=ham, verdicts=()), "approve")
-    response = client.post("/v1/sites/demo/comments", json={"thread": "article-9", "body": CAMPAIGN[5]})
-    assert response.status_code == 202
-    comment_id = response.json["id"]
+    from workers import learning
 
-    def decided() -> str | None:
+    learning.train_many(
+        redis_client, "demo", [(text, "spam") for text in BACKGROUND_SPAM] + [(text, "ham") for text in BACKGROUND_HAM]
+    )
+
+    def post_and_wait(body: str, thread: str) -> tuple[str, set[str]]:
+        response = client.post("/v1/sites/demo/comments", json={"thread": thread, "body": body})
+        assert response.status_code == 202
+        comment_id = response.json["id"]
+
+        def decided() -> str | None:
+            with sessions() as session:
+                status = session.scalar(select(Comment.status).where(Comment.id == comment_id))
+            return status if status != "received" else None
+
+        status = wait_for(decided, what="comment decided")
         with sessions() as session:
-            status = session.scalar(select(Comment.status).where(Comment.id == comment_id))
-        return status if status != "received" else None
+            filters = set(session.scalars(select(Verdict.filter_id).where(Verdict.comment_id == comment_id)))
+        return status, filters
 
-    assert wait_for(decided, what="campaign comment decided") in ("held", "rejected")
+    # Before moderators have seen the campaign, its comments publish.
+    assert post_and_wait(CAMPAIGN[0], "article-8")[0] == "published"
+    for body in CAMPAIGN[1:5]:
+        decide(client, team.alice, seed_comment(site.id, body=body, verdicts=()), "spam")
+    status, filters = post_and_wait(CAMPAIGN[5], "article-9")
+    assert status in ("held", "rejected")
+    assert "bayes" in filters
