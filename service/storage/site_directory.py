@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 
 from service.storage.models import Site
 
+
 @dataclass(frozen=True)
 class SiteRef:
     id: int

@@ -40,7 +40,9 @@ def test_intake_answers_503_while_the_database_is_down_and_recovers_by_itself(
 
             proxy.restore()
             after = wait_for(
-                lambda: (answer := http.post("/v1/sites/demo/comments", json=LATER_COMMENT)).status_code == 202 and answer,
+                lambda: (
+                    (answer := http.post("/v1/sites/demo/comments", json=LATER_COMMENT)).status_code == 202 and answer
+                ),
                 timeout=30,
                 interval=0.5,
                 what="intake accepting again",

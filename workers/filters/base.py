@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 
-class Category(str, enum.Enum):
+class Category(enum.StrEnum):
     SPAM = "spam"
     ABUSE = "abuse"
 
 
-class Action(str, enum.Enum):
+class Action(enum.StrEnum):
     """What a verdict asks for; later members are more severe."""
 
     PUBLISH = "publish"
