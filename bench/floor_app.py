@@ -14,7 +14,8 @@ from flask.typing import ResponseReturnValue
 
 FLOOR_QUEUE = "bench-floor"
 
-celery = Celery("bench-floor", broker=os.environ["REDIS_URL"])
+# `.get`: the load benchmark imports this module for FLOOR_QUEUE only; gunicorn runs it with REDIS_URL set.
+celery = Celery("bench-floor", broker=os.environ.get("REDIS_URL"))
 celery.conf.update(task_serializer="json", accept_content=["json"], task_ignore_result=True)
 
 
