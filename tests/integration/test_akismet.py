@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import redis
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,3 +38,14 @@ def test_comment_check_runs_the_sites_real_pipeline(client: FlaskClient, site_ke
 def test_comment_check_with_a_bad_key_answers_invalid(client: FlaskClient, site: Site) -> None:
     response = client.post("/1.1/comment-check", data={"api_key": "nope", "comment_content": "hi"})
     assert response.status_code == 200 and response.text == "invalid"
+
+
+def test_submit_spam_and_ham_teach_the_sites_learned_filter(
+    client: FlaskClient, site_key: str, redis_client: redis.Redis
+) -> None:
+    fields = {"api_key": site_key, "blog": "https://x", "comment_content": "cheap replica watches here"}
+    assert client.post("/1.1/submit-spam", data=fields).text == "Thanks for making the web a better place."
+    ham = {**fields, "comment_content": "a thoughtful reply about the budget"}
+    assert client.post("/1.1/submit-ham", data=ham).text == "Thanks for making the web a better place."
+    assert redis_client.hgetall("sift:bayes:demo:docs") == {b"spam": b"1", b"ham": b"1"}
+    assert client.post("/1.1/submit-spam", data={**fields, "api_key": "wrong"}).text == "invalid"
