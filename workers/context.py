@@ -13,6 +13,7 @@ import hashlib
 import time
 import uuid
 
+import numpy as np
 import redis
 
 from config.sites import SitePolicy
@@ -20,7 +21,7 @@ from workers import learning
 from workers.filters import bayes
 from workers.filters.analysis import analyze
 from workers.filters.base import AuthorHistory, CommentInput, Context
-from workers.filters.fingerprint import fingerprint, simhash, similarity
+from workers.filters.fingerprint import fingerprint, simhash
 
 # Near duplicates are looked for among this many most recent comments of the site.
 NEAR_DUPLICATE_CANDIDATES = 1000
@@ -93,10 +94,8 @@ def gather_context(
     near = 0.0
     if duplicate.enabled:
         exact_duplicates = max(0, int(replies[position + 2]) - 1)
-        for entry in replies[position + 4]:
-            other_member, _, other_hash = (entry.decode() if isinstance(entry, bytes) else entry).rpartition(":")
-            if other_member != member and len(comment.body.strip()) >= duplicate.min_chars:
-                near = max(near, similarity(hashed, int(other_hash, 16)))
+        if len(comment.body.strip()) >= duplicate.min_chars:
+            near = _nearest(hashed, member, replies[position + 4])
         position += 8
     documents: dict[str, int] = {}
     token_counts: dict[str, tuple[int, int]] = {}
@@ -111,3 +110,20 @@ def gather_context(
         learned_documents=documents,
         learned_token_counts=token_counts,
     )
+
+
+def _nearest(hashed: int, member: str, entries: list[bytes]) -> float:
+    """Return the best SimHash similarity between the comment and the window's others, in [0, 1].
+
+    Vectorised: a busy site's window holds up to NEAR_DUPLICATE_CANDIDATES fingerprints, and a
+    Python loop over them was a third of a decision's time.
+    """
+    own = member.encode()
+    others = np.fromiter(
+        (int(other, 16) for owner, _, other in (entry.rpartition(b":") for entry in entries) if owner != own),
+        dtype=np.uint64,
+    )
+    if others.size == 0:
+        return 0.0
+    fewest_differing_bits = int(np.bitwise_count(others ^ np.uint64(hashed)).min())
+    return 1.0 - fewest_differing_bits / 64
