@@ -16,6 +16,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from flask.typing import ResponseReturnValue
 from flask_limiter import RateLimitExceeded
 from markupsafe import Markup
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from service.api import parse
@@ -30,6 +31,7 @@ from service.moderation.models import BulkDecisionRequest, QueueQuery, VerdictOu
 from service.services import services
 from service.storage import notices
 from service.storage.accounts import Identity, authenticate
+from service.storage.models import Verdict
 
 blueprint = Blueprint(
     "moderate",
@@ -378,7 +380,9 @@ def _web_url(url: str) -> str:
 
 
 def _filter_ids() -> list[str]:
-    return sorted(services().policies.default.filters.model_dump().keys())
+    """Return every filter id that has ever given a verdict (the ids the queue can be filtered by)."""
+    with services().sessions() as db:
+        return sorted(db.scalars(select(Verdict.filter_id).distinct()))
 
 
 def _wants_html() -> bool:
