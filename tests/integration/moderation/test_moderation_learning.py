@@ -109,6 +109,33 @@ BACKGROUND_SPAM = [f"Win a free prize number {n}, claim your reward now, click a
 BACKGROUND_HAM = [f"The council debated item {n} of the budget and the vote was close" for n in range(20)]
 
 
+def teach_background(client: redis.Redis) -> None:
+    from workers import learning
+
+    learning.train_many(
+        client, "demo", [(text, "spam") for text in BACKGROUND_SPAM] + [(text, "ham") for text in BACKGROUND_HAM]
+    )
+
+
+def post_and_wait(
+    client: FlaskClient, sessions: sessionmaker[Session], body: str, thread: str
+) -> tuple[int, str, set[str]]:
+    """Post a comment, wait for the worker's decision; return its id, status and the filters that spoke."""
+    response = client.post("/v1/sites/demo/comments", json={"thread": thread, "body": body})
+    assert response.status_code == 202
+    comment_id = response.json["id"]
+
+    def decided() -> str | None:
+        with sessions() as session:
+            status = session.scalar(select(Comment.status).where(Comment.id == comment_id))
+        return status if status != "received" else None
+
+    status = wait_for(decided, what="comment decided")
+    with sessions() as session:
+        filters = set(session.scalars(select(Verdict.filter_id).where(Verdict.comment_id == comment_id)))
+    return comment_id, status, filters
+
+
 @pytest.mark.slow
 def test_a_spam_campaign_rejected_by_moderators_is_caught_by_the_learned_filter(
     client: FlaskClient,
@@ -119,32 +146,13 @@ def test_a_spam_campaign_rejected_by_moderators_is_caught_by_the_learned_filter(
     seed_comment: SeedComment,
     redis_client: redis.Redis,
 ) -> None:
-    from workers import learning
-
-    learning.train_many(
-        redis_client, "demo", [(text, "spam") for text in BACKGROUND_SPAM] + [(text, "ham") for text in BACKGROUND_HAM]
-    )
-
-    def post_and_wait(body: str, thread: str) -> tuple[str, set[str]]:
-        response = client.post("/v1/sites/demo/comments", json={"thread": thread, "body": body})
-        assert response.status_code == 202
-        comment_id = response.json["id"]
-
-        def decided() -> str | None:
-            with sessions() as session:
-                status = session.scalar(select(Comment.status).where(Comment.id == comment_id))
-            return status if status != "received" else None
-
-        status = wait_for(decided, what="comment decided")
-        with sessions() as session:
-            filters = set(session.scalars(select(Verdict.filter_id).where(Verdict.comment_id == comment_id)))
-        return status, filters
+    teach_background(redis_client)
 
     # Before moderators have seen the campaign, its comments publish.
-    assert post_and_wait(CAMPAIGN[0], "article-8")[0] == "published"
+    assert post_and_wait(client, sessions, CAMPAIGN[0], "article-8")[1] == "published"
     for body in CAMPAIGN[1:5]:
         decide(client, team.alice, seed_comment(site.id, body=body, verdicts=()), "spam")
-    status, filters = post_and_wait(CAMPAIGN[5], "article-9")
+    _, status, filters = post_and_wait(client, sessions, CAMPAIGN[5], "article-9")
     assert status in ("held", "rejected")
     assert "bayes" in filters
 
@@ -159,40 +167,23 @@ def test_approving_a_false_positive_stops_similar_comments_being_held(
     seed_comment: SeedComment,
     redis_client: redis.Redis,
 ) -> None:
-    from workers import learning
-
-    learning.train_many(
-        redis_client, "demo", [(text, "spam") for text in BACKGROUND_SPAM] + [(text, "ham") for text in BACKGROUND_HAM]
-    )
+    teach_background(redis_client)
     for body in CAMPAIGN[:5]:
         decide(client, team.alice, seed_comment(site.id, body=body, verdicts=()), "spam")
-
-    def post_and_wait(body: str) -> tuple[int, str, set[str]]:
-        response = client.post("/v1/sites/demo/comments", json={"thread": "watches", "body": body})
-        assert response.status_code == 202
-        comment_id = response.json["id"]
-
-        def decided() -> str | None:
-            with sessions() as session:
-                status = session.scalar(select(Comment.status).where(Comment.id == comment_id))
-            return status if status != "received" else None
-
-        status = wait_for(decided, what="comment decided")
-        with sessions() as session:
-            filters = set(session.scalars(select(Verdict.filter_id).where(Verdict.comment_id == comment_id)))
-        return comment_id, status, filters
 
     # Readers who talk about the campaign's subject are caught by what the filter learned from it.
     false_positives = [
         "My grandfather's watches were never cheap replica junk from some shop",
         "Grandfather's watches: never cheap replica junk from a shop",
     ]
-    held = [post_and_wait(body) for body in false_positives]
+    held = [post_and_wait(client, sessions, body, "watches") for body in false_positives]
     assert [(status, filters) for _, status, filters in held] == [("held", {"bayes"})] * 2
 
     # Once a moderator approves them, the next comment of the same kind (which the counts learned
     # from the campaign alone hold, as the first two show) publishes.
     for comment_id, _, _ in held:
         assert decide(client, team.alice, comment_id, "approve")["status"] == "published"
-    _, status, filters = post_and_wait("My grandfather never wore cheap replica watches from a junk shop")
+    _, status, filters = post_and_wait(
+        client, sessions, "My grandfather never wore cheap replica watches from a junk shop", "watches"
+    )
     assert status == "published", filters
