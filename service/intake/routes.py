@@ -18,8 +18,8 @@ from service.errors import ApiError
 from service.intake.form_tokens import form_token_status
 from service.intake.models import CommentAccepted, CommentSubmission
 from service.limits import limit_intake
+from service.public.sites import site_or_404
 from service.services import services
-from service.storage.accounts import SITE_NAME
 from service.storage.models import Comment
 from service.storage.site_directory import SiteRef
 from service.structured_logs import current_request_id
@@ -82,10 +82,7 @@ _INSERT_COMMENT = insert(Comment.__table__).returning(Comment.__table__.c.id)
 
 
 def _open_site(site_name: str, policy: SitePolicy) -> SiteRef:
-    # A name no site can have is never looked up (PostgreSQL refuses NUL in a query).
-    site = services().sites.lookup(site_name) if SITE_NAME.match(site_name) else None
-    if site is None:
-        raise ApiError(404, f"No site named {site_name!r}.")
+    site = site_or_404(site_name)
     if not site.is_open or not policy.intake.open:
         raise ApiError(403, "This site is not accepting comments.", code="site_closed")
     return site

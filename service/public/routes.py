@@ -15,6 +15,7 @@ from service.domain.receipts import receipt_matches
 from service.domain.statuses import Status
 from service.errors import ApiError
 from service.public.models import CommentStatus, FormToken, PublishedComment, StatusQuery, ThreadComments
+from service.public.sites import site_or_404
 from service.services import services
 from service.storage.models import Comment, Site, Verdict
 
@@ -45,10 +46,8 @@ def thread_comments(site_name: str, thread: str) -> ResponseReturnValue:
     visible = [Status.PUBLISHED.value]
     if not policy.moderation.hide_reported:
         visible.append(Status.REPORTED.value)
+    site = site_or_404(site_name)
     with app.sessions() as session:
-        site = session.scalar(select(Site).where(Site.name == site_name))
-        if site is None:
-            raise ApiError(404, f"No site named {site_name!r}.")
         rows = session.scalars(
             select(Comment)
             .where(Comment.site_id == site.id, Comment.thread == thread, Comment.status.in_(visible))
@@ -118,9 +117,7 @@ def comment_status(comment_id: int) -> ResponseReturnValue:
 )
 def form_token(site_name: str) -> ResponseReturnValue:
     app = services()
-    with app.sessions() as session:
-        if session.scalar(select(Site.id).where(Site.name == site_name)) is None:
-            raise ApiError(404, f"No site named {site_name!r}.")
+    site_or_404(site_name)
     policy = app.policies.for_site(site_name)
     token = issue_form_token(app.settings.secret_key, site_name, time.time())
     payload = FormToken(

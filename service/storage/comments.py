@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,8 +113,6 @@ def change_status(
 
 def find_stale_received(session: Session, older_than_seconds: int, limit: int = 500) -> list[int]:
     """Return ids of comments still `received` after the given age, oldest first."""
-    import datetime as dt
-
     cutoff = utcnow() - dt.timedelta(seconds=older_than_seconds)
     return list(
         session.scalars(
