@@ -10,7 +10,7 @@ from config.settings import Settings
 from config.sites import SitePolicies
 from service.errors import register_error_handlers
 from service.services import Services
-from service.storage.db import make_engine, make_session_factory
+from service.storage.db import make_engine, make_hot_path_engine, make_session_factory
 from service.storage.site_directory import SiteDirectory
 from workers.queue import make_celery
 
@@ -31,6 +31,7 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     app.extensions["sift"] = Services(
         settings=settings,
         engine=engine,
+        intake_engine=make_hot_path_engine(settings.database_url, engine),
         sessions=make_session_factory(engine),
         redis=redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2),
         celery=celery or make_celery(settings),

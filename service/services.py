@@ -19,6 +19,8 @@ from service.storage.site_directory import SiteDirectory
 class Services:
     settings: Settings
     engine: Engine
+    # Autocommit, no pre-ping: the intake's hot path (see storage.db.make_hot_path_engine).
+    intake_engine: Engine
     sessions: sessionmaker[Session]
     redis: redis.Redis
     celery: Celery

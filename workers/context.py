@@ -76,7 +76,8 @@ def gather_context(
         pipe.expire(exact_key, duplicate.window_seconds)
         near_key = _key(site, "simhash")
         pipe.zrevrangebyscore(near_key, "+inf", now - duplicate.window_seconds, start=0, num=NEAR_DUPLICATE_CANDIDATES)
-        pipe.zadd(near_key, {f"{member}:{hashed:x}": now})
+        # Zero-padded, so that _nearest can read the fingerprints as one block of hex.
+        pipe.zadd(near_key, {f"{member}:{hashed:016x}": now})
         pipe.zremrangebyscore(near_key, "-inf", now - duplicate.window_seconds)
         pipe.expire(near_key, duplicate.window_seconds)
 
@@ -115,15 +116,19 @@ def gather_context(
 def _nearest(hashed: int, member: str, entries: list[bytes]) -> float:
     """Return the best SimHash similarity between the comment and the window's others, in [0, 1].
 
-    Vectorised: a busy site's window holds up to NEAR_DUPLICATE_CANDIDATES fingerprints, and a
-    Python loop over them was a third of a decision's time.
+    Vectorised: a busy site's window holds up to NEAR_DUPLICATE_CANDIDATES fingerprints, and
+    parsing them one by one in Python was a large share of a decision's time. Entries are
+    `member:fingerprint`, the fingerprint 16 hex digits; entries written before it was
+    zero-padded may be shorter and are read one by one.
     """
-    own = member.encode()
-    others = np.fromiter(
-        (int(other, 16) for owner, _, other in (entry.rpartition(b":") for entry in entries) if owner != own),
-        dtype=np.uint64,
-    )
-    if others.size == 0:
+    own = f"{member}:".encode()
+    others = [entry for entry in entries if not entry.startswith(own)]
+    if not others:
         return 0.0
-    fewest_differing_bits = int(np.bitwise_count(others ^ np.uint64(hashed)).min())
+    try:
+        block = b"".join([entry[-16:] for entry in others]).decode("ascii")
+        fingerprints = np.frombuffer(bytes.fromhex(block), dtype=">u8")
+    except ValueError:  # a short, unpadded fingerprint: its last 16 bytes hold the ":"
+        fingerprints = np.array([int(entry.rpartition(b":")[2], 16) for entry in others], dtype=np.uint64)
+    fewest_differing_bits = int(np.bitwise_count(fingerprints ^ np.uint64(hashed)).min())
     return 1.0 - fewest_differing_bits / 64

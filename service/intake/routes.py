@@ -8,7 +8,7 @@ import structlog
 from flask import Blueprint, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from config.sites import SitePolicy
 from service import metrics
@@ -23,7 +23,7 @@ from service.services import services
 from service.storage.models import Comment
 from service.storage.site_directory import SiteRef
 from service.structured_logs import current_request_id
-from workers import names
+from workers.publisher import enqueue_moderation
 
 blueprint = Blueprint("intake", __name__)
 log = structlog.get_logger(__name__)
@@ -89,8 +89,21 @@ def _open_site(site_name: str, policy: SitePolicy) -> SiteRef:
 
 
 def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, token_status: str) -> int:
-    """Insert the comment as `received` and commit; return its id."""
-    with services().engine.begin() as connection:
+    """Insert the comment as `received` and commit; return its id.
+
+    The intake engine autocommits, so the INSERT is its own transaction: one round trip.
+    """
+    try:
+        return _insert(site_id, submission, honeypot_filled, token_status)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        # A pooled connection died (the database restarted): the pool is now refreshed, so try once more.
+        return _insert(site_id, submission, honeypot_filled, token_status)
+
+
+def _insert(site_id: int, submission: CommentSubmission, honeypot_filled: bool, token_status: str) -> int:
+    with services().intake_engine.begin() as connection:
         if submission.parent is not None:
             parent = connection.execute(
                 select(Comment.site_id, Comment.thread).where(Comment.id == submission.parent)
@@ -121,7 +134,7 @@ def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, t
 
 def _enqueue(comment_id: int) -> None:
     try:
-        services().celery.send_task(names.MODERATE_COMMENT, args=[comment_id])
+        enqueue_moderation(services().redis, comment_id, current_request_id())
     except Exception as error:  # noqa: BLE001 - any broker failure is recovered by the sweeper
         log.warning("intake.enqueue_failed", comment_id=comment_id, error=str(error))
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -40,6 +40,17 @@ class StaleVersion(Exception):
         self.current_version = current_version
 
 
+# Built once, with the values passed at execution: building an ORM statement per call (and the
+# unit of work's flush for the audit row) was about a tenth of every decision's CPU.
+_COMMENTS = cast(Table, Comment.__table__)
+_COMPARE_AND_SET = update(_COMMENTS).where(
+    _COMMENTS.c.id == bindparam("expected_id"),
+    _COMMENTS.c.status == bindparam("expected_status"),
+    _COMMENTS.c.version == bindparam("expected_version"),
+)
+_INSERT_AUDIT_ENTRY = insert(cast(Table, AuditEntry.__table__))
+
+
 def change_status(
     session: Session,
     comment: Comment,
@@ -66,12 +77,10 @@ def change_status(
     now = utcnow()
     changes: dict[str, Any] = {"status": target.value, "version": comment.version + 1, "updated_at": now}
     changes.update(values or {})
-    result = session.execute(
-        update(Comment)
-        .where(Comment.id == comment.id, Comment.status == current.value, Comment.version == comment.version)
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
+    # Core statements skip the ORM's autoflush: flush what the caller added (a report, say) first.
+    session.flush()
+    expected = {"expected_id": comment.id, "expected_status": current.value, "expected_version": comment.version}
+    result = session.execute(_COMPARE_AND_SET, {**changes, **expected})
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(comment)
         if expected_version is not None:
@@ -81,21 +90,22 @@ def change_status(
     # reading the row back (one round trip fewer on every decision).
     for key, value in changes.items():
         set_committed_value(comment, key, value)
-    session.add(
-        AuditEntry(
-            site_id=comment.site_id,
-            comment_id=comment.id,
-            actor_type=actor.type,
-            actor_id=actor.id,
-            actor_label=actor.label,
-            action=action,
-            from_status=current.value,
-            to_status=target.value,
-            reason=reason,
-            note=note,
-            policy_version=comment.policy_version,
-            created_at=now,
-        )
+    session.execute(
+        _INSERT_AUDIT_ENTRY,
+        {
+            "site_id": comment.site_id,
+            "comment_id": comment.id,
+            "actor_type": actor.type,
+            "actor_id": actor.id,
+            "actor_label": actor.label,
+            "action": action,
+            "from_status": current.value,
+            "to_status": target.value,
+            "reason": reason,
+            "note": note,
+            "policy_version": comment.policy_version,
+            "created_at": now,
+        },
     )
     site = session.get(Site, comment.site_id)
     assert site is not None

@@ -33,6 +33,19 @@ def make_engine(database_url: str, **overrides: Any) -> Engine:
     return create_engine(url, **options)
 
 
+def make_hot_path_engine(database_url: str, default: Engine) -> Engine:
+    """Return the engine for the intake's single-statement writes.
+
+    On PostgreSQL: autocommit (one INSERT is its own transaction, so a comment costs one round
+    trip instead of BEGIN, INSERT and COMMIT) and no pre-ping (one more round trip per request);
+    callers retry once on a connection found dead, which is what pre-ping would have caught.
+    SQLite gains nothing from either and keeps the default engine.
+    """
+    if make_url(database_url).get_backend_name() == "sqlite":
+        return default
+    return make_engine(database_url, pool_pre_ping=False, isolation_level="AUTOCOMMIT")
+
+
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()

@@ -90,14 +90,20 @@ class Comment(Base):
         Index("ix_comments_site_thread_status", "site_id", "thread", "status"),
         Index("ix_comments_site_status_created", "site_id", "status", "created_at"),
         Index("ix_comments_status_updated", "status", "updated_at"),
-        Index("ix_comments_author_email", "site_id", "author_email"),
-        Index("ix_comments_client_ip", "site_id", "client_ip"),
+        # Ending in id lets a decision read an author's latest comments newest first and stop
+        # after a few (workers/tasks/moderation.py load_author_history), however long the history.
+        Index("ix_comments_author_email_id", "site_id", "author_email", "id"),
+        Index("ix_comments_client_ip_id", "site_id", "client_ip", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     thread: Mapped[str] = mapped_column(String(500))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"), nullable=True)
+    # Indexed: deleting a comment sets its replies' parent to NULL, which without an index is a scan
+    # of the whole table per deleted comment (a retention purge of a million rows would never end).
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     body: Mapped[str] = mapped_column(Text)
     # The body with profane words masked, when the decision was `censor`.
     censored_body: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 import random
 import uuid
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from service.storage.models import (
@@ -60,26 +60,31 @@ def comment_payload(
     }
 
 
+# Built once and reading two columns: it runs on every decision, mostly to find no endpoint.
+_ENDPOINTS = cast(Table, WebhookEndpoint.__table__)
+_ENABLED_ENDPOINTS = select(_ENDPOINTS.c.id, _ENDPOINTS.c.events).where(
+    _ENDPOINTS.c.site_id == bindparam("site_id"), _ENDPOINTS.c.is_enabled.is_(True)
+)
+
+
 def record_event(
     session: Session, site: Site, event_type: str, data: dict[str, Any], comment_id: int | None, request_id: str = ""
 ) -> WebhookMessage | None:
     """Add an event and one pending delivery per enabled endpoint subscribed to it."""
-    endpoints = [
-        endpoint
-        for endpoint in session.scalars(
-            select(WebhookEndpoint).where(WebhookEndpoint.site_id == site.id, WebhookEndpoint.is_enabled.is_(True))
-        )
-        if event_type in endpoint.events
+    endpoint_ids = [
+        endpoint_id
+        for endpoint_id, events in session.execute(_ENABLED_ENDPOINTS, {"site_id": site.id})
+        if event_type in events
     ]
-    if not endpoints:
+    if not endpoint_ids:
         return None
-    return _add_message(session, site.id, event_type, data, comment_id, request_id, endpoints)
+    return _add_message(session, site.id, event_type, data, comment_id, request_id, endpoint_ids)
 
 
 def record_test_event(session: Session, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Queue a `webhook.test` event to one endpoint, whatever events it subscribes to."""
     data = {"endpoint_id": endpoint.id, "message": "A test event from Sift: your endpoint is reachable."}
-    message = _add_message(session, endpoint.site_id, TEST_EVENT, data, None, "", [endpoint])
+    message = _add_message(session, endpoint.site_id, TEST_EVENT, data, None, "", [endpoint.id])
     session.flush()
     delivery = session.scalar(select(WebhookDelivery).where(WebhookDelivery.message_id == message.id))
     assert delivery is not None
@@ -93,7 +98,7 @@ def _add_message(
     data: dict[str, Any],
     comment_id: int | None,
     request_id: str,
-    endpoints: list[WebhookEndpoint],
+    endpoint_ids: list[int],
 ) -> WebhookMessage:
     now = utcnow()
     # Serialised once: every retry signs and sends exactly these bytes.
@@ -108,8 +113,8 @@ def _add_message(
         created_at=now,
     )
     session.add(message)
-    for endpoint in endpoints:
-        session.add(WebhookDelivery(message=message, endpoint_id=endpoint.id, next_attempt_at=now, created_at=now))
+    for endpoint_id in endpoint_ids:
+        session.add(WebhookDelivery(message=message, endpoint_id=endpoint_id, next_attempt_at=now, created_at=now))
     return message
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -13,7 +14,9 @@ from config.settings import DEFAULT_SITES_DIR
 from config.sites import SitePolicies
 from workers import learning
 from workers.context import gather_context
+from workers.filters.analysis import analyze
 from workers.filters.base import AuthorHistory, CommentInput
+from workers.filters.fingerprint import simhash
 from workers.filters.pipeline import pipeline_for
 
 
@@ -96,3 +99,22 @@ def test_untrain_and_reset(client, site):
 def test_unknown_label_is_refused(client, site):
     with pytest.raises(ValueError, match="unknown label"):
         learning.train(client, site, "text", "maybe")
+
+
+def test_a_redelivered_comment_is_not_its_own_near_duplicate(client, site):
+    body = "The bus lanes were promised in the last election and the money was set aside."
+    other = gather_context(client, comment(site, "Something else entirely, about parking."), POLICY, AuthorHistory())
+    first = gather_context(client, comment(site, body), POLICY, AuthorHistory(), member="7")
+    again = gather_context(client, comment(site, body), POLICY, AuthorHistory(), member="7")
+    assert other.near_duplicate_similarity == 0.0
+    assert first.near_duplicate_similarity < 0.85
+    assert again.near_duplicate_similarity == first.near_duplicate_similarity
+
+
+def test_near_duplicates_match_fingerprints_stored_before_they_were_zero_padded(client, site):
+    body = "Buy the best replica watches at our shop today, lowest prices guaranteed!"
+    earlier = simhash(analyze(body).text)
+    # What the workers wrote before: the fingerprint in hex without leading zeros.
+    client.zadd(f"sift:window:{site}:simhash", {f"old-1:{earlier:x}": time.time(), "old-2:3f": time.time()})
+    context = gather_context(client, comment(site, body), POLICY, AuthorHistory(), member="new")
+    assert context.near_duplicate_similarity == 1.0
