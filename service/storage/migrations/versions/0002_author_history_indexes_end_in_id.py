@@ -20,16 +20,24 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.create_index("ix_comments_author_email_id", ["site_id", "author_email", "id"], unique=False)
-        batch_op.create_index("ix_comments_client_ip_id", ["site_id", "client_ip", "id"], unique=False)
-        batch_op.drop_index("ix_comments_author_email")
-        batch_op.drop_index("ix_comments_client_ip")
+    # CONCURRENTLY on PostgreSQL: a plain CREATE INDEX blocks writes to comments, so intake would
+    # stall for the whole build on a large table. It cannot run in a transaction, hence the block.
+    with op.get_context().autocommit_block():
+        op.create_index(
+            "ix_comments_author_email_id", "comments", ["site_id", "author_email", "id"], postgresql_concurrently=True
+        )
+        op.create_index(
+            "ix_comments_client_ip_id", "comments", ["site_id", "client_ip", "id"], postgresql_concurrently=True
+        )
+        op.drop_index("ix_comments_author_email", "comments", postgresql_concurrently=True)
+        op.drop_index("ix_comments_client_ip", "comments", postgresql_concurrently=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.create_index("ix_comments_author_email", ["site_id", "author_email"], unique=False)
-        batch_op.create_index("ix_comments_client_ip", ["site_id", "client_ip"], unique=False)
-        batch_op.drop_index("ix_comments_client_ip_id")
-        batch_op.drop_index("ix_comments_author_email_id")
+    with op.get_context().autocommit_block():
+        op.create_index(
+            "ix_comments_author_email", "comments", ["site_id", "author_email"], postgresql_concurrently=True
+        )
+        op.create_index("ix_comments_client_ip", "comments", ["site_id", "client_ip"], postgresql_concurrently=True)
+        op.drop_index("ix_comments_client_ip_id", "comments", postgresql_concurrently=True)
+        op.drop_index("ix_comments_author_email_id", "comments", postgresql_concurrently=True)

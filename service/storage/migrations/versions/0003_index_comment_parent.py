@@ -19,10 +19,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.create_index("ix_comments_parent_id", ["parent_id"], unique=False)
+    # CONCURRENTLY, outside a transaction: see 0002.
+    with op.get_context().autocommit_block():
+        op.create_index("ix_comments_parent_id", "comments", ["parent_id"], postgresql_concurrently=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.drop_index("ix_comments_parent_id")
+    with op.get_context().autocommit_block():
+        op.drop_index("ix_comments_parent_id", "comments", postgresql_concurrently=True)
