@@ -35,6 +35,7 @@ from config.settings import REPO_ROOT, Settings
 from service.storage.accounts import AccountError, create_site, get_site
 from service.storage.db import make_engine, make_session_factory, transaction
 from service.storage.models import Comment
+from workers import names
 
 BIN = Path(sys.executable).parent
 SITE = "bench"
@@ -270,7 +271,7 @@ def _start_worker(env: dict[str, str], work: Path, number: int) -> Any:
     log = open(work / f"worker-{number}.log", "ab")  # noqa: SIM115
     return subprocess.Popen(
         [
-            str(BIN / "celery"), "-A", "workers.celery_app", "worker", "--pool", "solo", "-Q", "sift",
+            str(BIN / "celery"), "-A", "workers.celery_app", "worker", "--pool", "solo", "-Q", names.QUEUE,
             "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
             "-n", f"bench-{number}-{os.getpid()}@%h",
         ],

@@ -23,13 +23,13 @@ from sqlalchemy import exc as sqlalchemy_errors
 from service import metrics
 from service.errors import ApiError, error_response
 from service.structured_logs import accept_request_id, bind_request_id, configure_logging, unbind_request_id
+from workers import names
 
 log = structlog.get_logger(__name__)
 
 # How long a client should wait before trying again while the database or Redis is down.
 RETRY_AFTER_SECONDS = 5
-# Celery's Redis transport keeps the queue as a list of this name, and unacked messages in this hash.
-QUEUE_NAME = "sift"
+# Celery's Redis transport keeps the queue as a list named after it, and unacked messages in this hash.
 UNACKED_HASH = "unacked"
 # Largest id a BIGINT column holds.
 MAX_ROW_ID = 2**63 - 1
@@ -45,7 +45,7 @@ class QueueDepthCollector(Collector):
         depth = GaugeMetricFamily("sift_queue_depth", "Messages waiting in the Celery queue.", labels=["state"])
         try:
             pipe = self.client.pipeline()
-            pipe.llen(QUEUE_NAME)
+            pipe.llen(names.QUEUE)
             pipe.hlen(UNACKED_HASH)
             waiting, unacked = pipe.execute()
         except redis.RedisError:

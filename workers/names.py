@@ -1,5 +1,9 @@
 """Stable task names: the contract between whoever enqueues and the workers."""
 
+# The queue every task goes to: Celery's default queue, the list the intake pushes to
+# (workers/publisher.py), the one `celery worker -Q` consumes, and the depth /metrics reports.
+QUEUE = "sift"
+
 MODERATE_COMMENT = "moderation.moderate_comment"
 DRY_RUN = "moderation.dry_run"
 SWEEP_RECEIVED = "maintenance.sweep_received"

@@ -24,7 +24,7 @@ def make_celery(settings: Settings, include_tasks: bool = False) -> Celery:
         # Longer than any task may run, so an unacked task is redelivered only after a real loss.
         broker_transport_options={"visibility_timeout": 600},
         broker_connection_retry_on_startup=True,
-        task_default_queue="sift",
+        task_default_queue=names.QUEUE,
         worker_hijack_root_logger=False,
         beat_schedule={
             "sweep-received": {"task": names.SWEEP_RECEIVED, "schedule": float(settings.sweep_interval_seconds)},

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from config.settings import VAR_DIR, Settings
+from workers import names
 
 DEV_SITE = "demo"
 DEV_MODERATOR = "moderator@sift.localhost"
@@ -190,7 +191,7 @@ def dev_command(host: str, port: int) -> None:
                 "--concurrency",
                 "2",
                 "-Q",
-                "sift",
+                names.QUEUE,
                 "--without-gossip",
                 "--without-mingle",
             ],

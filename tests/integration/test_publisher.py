@@ -16,7 +16,7 @@ import redis
 from config.settings import Settings
 from service.structured_logs import REQUEST_ID_HEADER, bind_request_id, unbind_request_id
 from workers import names
-from workers.publisher import QUEUE, task_message
+from workers.publisher import task_message
 from workers.queue import make_celery
 
 # Unique per message or per process, so compared by kind rather than by value.
@@ -32,7 +32,7 @@ def _celery_message(settings: Settings, client: redis.Redis, comment_id: int) ->
     raw = client.rpop(queue)
     assert raw is not None
     message: dict[str, Any] = json.loads(raw)
-    message["properties"]["delivery_info"]["routing_key"] = QUEUE
+    message["properties"]["delivery_info"]["routing_key"] = names.QUEUE
     return message
 
 
