@@ -109,7 +109,10 @@ class ProfanityPolicy(_Strict):
     mild_words: tuple[str, ...] = (
         "damn", "damned", "dammit", "crap", "crappy", "wtf", "piss", "pissed", "pisses", "pissing", "goddamn",
         "goddammit", "goddamned", "goddam", "god-dam", "god-damned", "godamn", "godamnit", "bloody", "arse", "ass",
-        "asses", "bastard", "bastards",
+        "asses", "bastard", "bastards", "boob", "boobs", "boooobs", "tits", "titty", "titties",
+    )  # fmt: skip
+    expletives: tuple[str, ...] = (
+        "fuck", "fucking", "fuckin", "fucked", "fucks", "shit", "shits", "shitty", "shitting", "bullshit",
     )  # fmt: skip
 
 

@@ -96,7 +96,8 @@ EXTRA_WORDS: tuple[str, ...] = (
     "trannies", "beaner", "beaners", "raghead", "towelhead", "sandnigger", "zipperhead", "kikes",
     "wankers", "wanking", "tosser", "tossers", "motherfucking", "effing", "fking", "fkn", "fck",
     "fcking", "fuckn", "fuckin", "phucking", "azz", "arsehole", "arseholes", "dickheads", "pussyass",
-    "cocksuckers", "shithead", "shitheads", "jackasses", "dumbasses", "fuckboy", "fuckboys",
+    "cocksuckers", "shithead", "shitheads", "jackasses", "dumbasses", "fuckboy", "fuckboys", "ragheads",
+    "towelheads", "zipperheads", "sandniggers", "fudgepacker", "fudgepackers", "fudge packer", "fudge packers",
 )  # fmt: skip
 
 # Strong stems whose inflections and compounds are the same word ("fucking" is "fuck"),

@@ -28,6 +28,76 @@ _NEXT_WORD = re.compile(r"^[^\w]*([^\W_]+)")
 _ORIGINAL_NEXT_WORD = re.compile(r"^[\s,]+(\w+)")
 _ORIGINAL_PREVIOUS_WORD = re.compile(r"(\w+)\s+$")
 _CONTEXT_WORDS = frozenset(INNOCENT_NEXT_WORDS) | frozenset(INNOCENT_PREVIOUS_WORDS) | NAME_WORDS
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+# Swearing is aimed at someone when its sentence addresses the reader next to it ("you shit",
+# "you're a fucking ...", "fuck you", "your bullshit"), when it curses someone or something
+# ("fuck off", "fuck wikipedia", "damn you", "eat shit"), or when it makes an insulting compound
+# ("shit head", "fuck face"). Mild words count "you" only before them: "your ass" is a body.
+_SECOND_PERSON = frozenset(
+    ["you", "u", "ya", "yall", "your", "ur", "yours", "youre", "yourself", "urself", "yourselves"]
+)
+_ADDRESSED_BEFORE_MILD = frozenset(["you", "u", "ya", "yall", "youre", "yourself"])
+_INSULT_COMPOUNDS = frozenset(
+    ["head", "heads", "face", "faces", "bag", "bags", "stain", "stains", "eater", "eaters", "brain", "brains"]
+)
+_PEOPLE = frozenset(["you", "u", "ya", "yall", "yourself", "urself", "yourselves", "him", "her", "them"])
+_CURSES_ANYTHING = frozenset({"fuck", "fucks"})
+_CURSES_PEOPLE = frozenset({"damn", "goddamn"})
+# "fuck yeah", "fuck it", "fuck up", "fuck around": exclamations and phrasal verbs, not curses.
+_NOT_CURSED = frozenset(
+    ["yeah", "yes", "yea", "ya", "yeh", "yep", "no", "it", "me", "up", "around", "about", "out", "outta"]
+)
+# After "the" an expletive is an exclamation: "what the fuck", "the fuck out".
+_THE = frozenset({"the", "da", "tha", "teh"})
+_NEXT_WORD_PLAIN = re.compile(r"[ \t]+([^\W_]+)")
+
+
+def is_aimed(match: WordMatch, text: str, mild: bool = False) -> bool:
+    """Tell whether swearing is aimed at someone by the words around it in its sentence."""
+    before = text[max(0, match.start - 60) : match.start]
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
+    after = text[match.end : match.end + 40]
+    end = _SENTENCE_END.search(after)
+    if end:
+        after = after[: end.start()]
+    previous = _WORD.findall(before)[-3:]
+    if "eat" in previous:
+        return True
+    if mild:
+        if not _ADDRESSED_BEFORE_MILD.isdisjoint(previous):
+            return True
+    elif not _SECOND_PERSON.isdisjoint(previous) or not _SECOND_PERSON.isdisjoint(_WORD.findall(after)[:2]):
+        return True
+    # Only a word straight after it, past spaces: "Fuck, I miss you" curses no one.
+    following = _NEXT_WORD_PLAIN.match(text, match.end)
+    if following is None:
+        return False
+    word = following.group(1)
+    if word in _INSULT_COMPOUNDS:
+        return True
+    if previous and previous[-1] in _THE:
+        return False
+    if match.word in _CURSES_ANYTHING:
+        return word not in _NOT_CURSED
+    return match.word in _CURSES_PEOPLE and word in _PEOPLE
+
+
+def is_disguised(match: WordMatch, normalized: NormalizedText) -> bool:
+    """Tell whether a word was disguised: separated, stretched, leetspeak or look-alike letters."""
+    return bool(match.how) or normalized.original_slice(match.start, match.end).lower() != match.word
+
+
+def nothing_but(matches: Sequence[WordMatch], text: str) -> bool:
+    """Tell whether the matched words are all the words the text has."""
+    position, rest = 0, []
+    for match in sorted(matches, key=lambda m: m.start):
+        rest.append(text[position : match.start])
+        position = max(position, match.end)
+    rest.append(text[position:])
+    return not any(_WORD.search(piece) for piece in rest)
 
 
 def build_vocabulary(extra_words: Iterable[str] = (), allowed_words: Iterable[str] = ()) -> dict[str, str]:
@@ -111,6 +181,7 @@ class ProfanityFilter:
         self.action = Action(policy.action)
         self.mild_action = Action(policy.mild_action)
         self.mild = frozenset(fold_word(word) for word in policy.mild_words)
+        self.expletives = frozenset(fold_word(word) for word in policy.expletives)
         self.matcher = matcher_for(policy.extra_words, policy.allowed_words)
 
     def find(self, body: str) -> list[WordMatch]:
@@ -118,12 +189,25 @@ class ProfanityFilter:
         normalized = analyze(body).normalized
         return [match for match in self.matcher.find(normalized) if not is_innocent(match, normalized)]
 
+    def _is_mild(self, match: WordMatch, normalized: NormalizedText) -> bool:
+        """Mild swearing, or an expletive written plainly: either one only when aimed at no one."""
+        if match.stem in self.mild or match.word in self.mild:
+            return not is_aimed(match, normalized.text, mild=True)
+        return (
+            match.word in self.expletives
+            and not is_disguised(match, normalized)
+            and not is_aimed(match, normalized.text)
+        )
+
     def check(self, comment: CommentInput, context: Context) -> Verdict | None:
         matches = self.find(comment.body)
         if not matches:
             return None
         normalized = analyze(comment.body).normalized
-        strong = [match for match in matches if match.stem not in self.mild and match.word not in self.mild]
+        strong = [match for match in matches if not self._is_mild(match, normalized)]
+        if not strong and nothing_but(matches, normalized.text):
+            # A comment of swearing alone says nothing else: it is not emphasis of anything.
+            strong = [match for match in matches if match.word in self.expletives]
         shown = strong or matches
         action = self.action if strong else self.mild_action
         distinct = {match.stem for match in shown}

@@ -12,6 +12,12 @@ from workers.filters.normalize import fold_word
 from workers.filters.spam_phrases import find_spam_phrases
 
 _PHRASE_WORDS = 600
+# A referral or affiliate code in a link's query or as its last path segment: `?ref=k8Jd2`,
+# `&aff=`, `?r=123`, `/ref/tom99` (but not `/ref/statute-12/text`).
+_REFERRAL = re.compile(
+    r"[?&](?:ref|ref_?id|referr?al|refer|aff|affiliate|aff_?id|rrid|r)=[\w-]|/(?:ref|referral|affiliate)/\w+/?(?:$|[?#])|referafriend",
+    re.IGNORECASE,
+)
 
 
 def _matches_domain(host: str, domains: frozenset[str]) -> str | None:
@@ -120,8 +126,11 @@ class SpamPhrasesFilter:
             # carry it, and any selling phrase beside a link is enough.
             words_around = len(analysis.words) - sum(len(words_of(link.text.lower())) for link in links)
             label = "a link with hardly any text" if words_around <= 3 else "a link"
-            weights[label] = 1.0 if words_around <= 3 else 0.5 if words_around <= 12 else 0.3
+            weights[label] = 1.0 if words_around <= 3 else 0.5 if words_around <= 20 else 0.3
             spans += [Span(link.start, link.end) for link in links]
+            if any(_REFERRAL.search(link.text) for link in links):
+                # Whoever posts a referral or affiliate link is paid for the click.
+                weights["a referral link"] = 0.6
         total = sum(weights.values())
         if total < self.threshold or len(weights) == 0:
             return None

@@ -29,7 +29,7 @@ def _pattern(label: str, regex: str, weight: float, triggers: str) -> SpamPatter
 _MY = r"(?:my|our|me|mine)"
 _MEDIA = (
     r"(?:channel|chanel|chanell|chhanel|channels|video|videos|vid|vids|vidios|vidz|page|site|website|blog|music|"
-    r"song|songs|track|mixtape|album|cover|covers|stuff|playlist|profile|account|instagram|insta|twitter|facebook|"
+    r"song|songs|track|mixtape|album|cover|covers|remix|remixes|parody|parodies|podcast|stuff|playlist|profile|account|instagram|insta|twitter|facebook|"
     r"fb|youtube|soundcloud|band|shop|store|app|rap|beats?)"
 )
 
@@ -67,7 +67,24 @@ PATTERNS: tuple[SpamPattern, ...] = (
         1.0,
         "subscribe subcribe suscribe sucscribe subscrib subscribed subscribes subsribe sub sub4sub",
     ),
-    _pattern("asks for subscribers", r"subscribe|suscribe|subcribe", 0.4, "subscribe suscribe subcribe"),
+    _pattern(
+        "asks for subscribers",
+        rf"^(?:come\s+|go\s+|just\s+)?{_SUBSCRIBE}\s+(?:and|if|for|now|today|guys)|come\s+{_SUBSCRIBE}|become\s+(?:my|our)\s+(?:\w+\s+)?subscribers?",
+        1.0,
+        "subscribe subcribe suscribe sucscribe subscrib subscribed subscribes subsribe sub subscriber subscribers",
+    ),
+    _pattern(
+        "asks for subscribers",
+        r"subscribe|suscribe|subcribe|subscribers",
+        0.4,
+        "subscribe suscribe subcribe subscribers",
+    ),
+    _pattern(
+        "asks for help",
+        r"(?:get|reach|hit|gain)\s+(?:to\s+)?(?:\d+\S*\s+|more\s+|some\s+)?(?:subscribers|subs|followers|views|likes)",
+        0.6,
+        "get reach hit gain",
+    ),
     _pattern(
         "asks for subscribers",
         r"follow\s+(?:me|us)|add\s+me|(?:please|pls|plz|plzz|plis)\s+(?:follow|like|share|check|visit|watch|help)",
@@ -76,15 +93,15 @@ PATTERNS: tuple[SpamPattern, ...] = (
     ),
     _pattern(
         "self-promotion",
-        r"follow\s+(?:me|us|him|her)\s+on\s+\w+|(?:if|when)\s+i\s+(?:get|reach|hit)\s+\d+\s*k?\s+(?:subscribers|subs|likes|followers)|(?:i|we)\s+(?:just\s+)?(?:made|started|created|opened)\s+(?:a|my|our)\s+(?:new\s+|own\s+|first\s+)?(?:\w+\s+)?(?:channel|page|blog|website|shop|store)",
+        r"follow\s+(?:me|us|him|her|(?:my|our)\s+\w+)\s+on\s+\w+|(?:join|add|find)\s+(?:me|us)\s+on\s+\w+|(?:if|when)\s+i\s+(?:get|reach|hit)\s+\d+\s*k?\s+(?:subscribers|subs|likes|followers)|(?:i|we)\s+(?:just\s+)?(?:made|started|created|opened)\s+(?:a|my|our)\s+(?:new\s+|own\s+|first\s+)?(?:\w+\s+)?(?:channel|page|blog|website|shop|store)",
         1.0,
-        "follow subscribers subs likes followers made started created opened",
+        "follow join add find subscribers subs likes followers made started created opened",
     ),
     _pattern(
         "self-promotion",
-        r"(?:my|our)\s+(?:new\s+|first\s+|latest\s+|own\s+)?(?:rap|raps|music|book|project|song|songs|beats|art|artwork|stream|shop|store|website|blog|business|band|album|mixtape|page|fan\s*page|app|game)|(?:chacking|checking|check)\s+out\s+(?:my|our)",
+        r"(?:my|our)\s+(?:new\s+|first\s+|latest\s+|own\s+)?(?:rap|raps|music|book|project|song|songs|beats|art|artwork|stream|shop|store|website|blog|business|band|album|mixtape|page|fan\s*page|app|game|playlist|company)|(?:i|we)\s+(?:did|made|recorded|wrote)\s+(?:a|an|my|our|some)\s+(?:\w+\s+)?(?:covers?|remix|parody|song|rap|video)|(?:chacking|checking|check)\s+out\s+(?:my|our)",
         0.6,
-        "my our chacking checking check",
+        "my our chacking checking check i we",
     ),
     _pattern(
         "self-promotion",
@@ -125,9 +142,9 @@ PATTERNS: tuple[SpamPattern, ...] = (
     ),
     _pattern(
         "shop talk",
-        r"buy\s+cheap|promo\s+code|coupon\s+code|(?:\d+\s*%|percent)\s+off|free\s+shipping|limited\s+(?:time\s+)?offer|register\s+now|join\s+now|click\s+(?:here|the\s+link|this\s+link|below)|visit\s+(?:this|the|our)\s+(?:site|link|website|store|shop)|link\s+(?:below|in\s+(?:my|the)\s+(?:bio|description|profile))",
+        r"(?:i|we)\s+(?:sell|am\s+selling|are\s+selling)|(?:don'?t|dont|do\s+not)\s+miss\s+out|download\s+(?:\w+\s+){0,2}(?:now|here|for\s+free|free)|join\s+(?:to\s+)?(?:my|our)\s+team|click\s+on\s+the\s+link|free\s+(?:money|cash|stuff|credits|robux)|buy\s+cheap|promo\s+code|coupon\s+code|(?:\d+\s*%|percent)\s+off|free\s+shipping|limited\s+(?:time\s+)?offer|register\s+now|join\s+now|click\s+(?:here|the\s+link|this\s+link|below)|visit\s+(?:this|the|our)\s+(?:site|link|website|store|shop)|link\s+(?:below|in\s+(?:my|the)\s+(?:bio|description|profile))",
         0.6,
-        "buy promo coupon percent off free limited register join click visit link",
+        "buy promo coupon percent off free limited register join click visit link i we don dont do download",
     ),
     _pattern(
         "pharmacy, casino or adult offer",

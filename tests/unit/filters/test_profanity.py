@@ -97,10 +97,76 @@ def test_censor_action_masks_words_as_better_profanity_does():
     assert decision.censored_body == "You are a **** legend, **** yes"
 
 
-def test_profane_comment_is_held_by_default():
-    decision = decide("this is fucking bullshit")
+@pytest.mark.parametrize(
+    "text",
+    ["what a cunt", "shut up, bitch", "this is fucking bullshit, you retard", "that whore again"],
+)
+def test_profane_comment_is_held_by_default(text):
+    decision = decide(text)
     assert decision.action.value == "hold"
     assert "profanity" in flagged_by(decision)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Holy shit, 2 billion views.",
+        "this is fucking brilliant reporting",
+        "What the fuck happened to the budget?",
+        "Laughing my fucking ass off",
+        "the council's plan is bullshit and everyone knows it",
+        "put pictures of your ass on facebook, why would anyone",
+        "nice tits",
+    ],
+)
+def test_swearing_for_emphasis_publishes_with_a_mild_verdict(text):
+    decision = decide(text)
+    assert decision.action.value == "publish"
+    assert [v.reason.split(":")[0] for v in decision.verdicts if v.filter_id == "profanity"] == ["mild profanity"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fuck you",
+        "oh fuck off already",
+        "you shit",
+        "Fuck wikipedia and its admins",
+        "go eat shit",
+        "what a shit head",
+        "your article is bullshit",
+        "you bastard",
+        "damn you",
+        "FUCK!!!",
+        "shit",
+    ],
+)
+def test_swearing_aimed_at_someone_or_alone_is_held(text):
+    decision = decide(text)
+    assert decision.action.value == "hold", text
+    assert "profanity" in flagged_by(decision)
+
+
+@pytest.mark.parametrize(
+    "family, disguised",
+    [
+        ("separators", "f.u.c.k"),
+        ("spaces", "f u c k"),
+        ("stretched letters", "fuuuuuck"),
+        ("leetspeak", "sh1t"),
+        ("full-width", "ｆｕｃｋ"),
+        ("cyrillic look-alikes", "fսсk"),
+        ("zero-width", "f\u200bu\u200cck"),
+        ("combining marks", "fu\u0308c\u0301k"),
+    ],
+)
+def test_disguised_swearing_is_held_even_as_emphasis(family, disguised):
+    assert decide(f"well {disguised}, that was a great game").action.value == "hold", family
+    assert decide(disguised).action.value == "hold", family
+
+
+def test_a_site_can_treat_expletives_as_strong_words():
+    assert decide("Holy shit, 2 billion views.", {"filters": {"profanity": {"expletives": []}}}).action.value == "hold"
 
 
 def test_matcher_is_compiled_once_per_word_list():

@@ -112,6 +112,37 @@ def test_selling_phrases_are_held_and_one_ambiguous_word_is_not():
     assert decide("I subscribe to the view that the council is wrong.").action.value == "publish"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Great tips, and I earn with this too: https://shop.example/signup?ref=k8Jd2 give it a go",
+        "nice post, see https://deals.example/ref/abc123 for a better one",
+        "Join me on Tsu, a new network where I post now https://tsu.example/someone",
+        "DOWNLOAD RAPID BROWSER FOR FREE NOW https://apps.example/details?id=rapid",
+        "Come subscribe",
+        "Subscribe if you are reading this in 2026",
+        "Please become my first subscriber. Thank you.",
+    ],
+)
+def test_referral_links_and_calls_to_join_download_or_subscribe_are_held(body):
+    decision = decide(body)
+    assert decision.action.value == "hold", body
+    assert "spam-phrases" in flagged_by(decision)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The report lost 2 million subscribers, says https://news.example/media/2026/report",
+        "Where do I download the full judgment? The court site is down.",
+        "I did subscribe to the paper for years, then the paywall came.",
+        "Refer to https://www.example.gov/ref/statute-12 for the text of the law, it is clear.",
+    ],
+)
+def test_ordinary_mentions_of_subscribers_downloads_and_references_publish(body):
+    assert decide(body).action.value == "publish", body
+
+
 def test_rejected_author_is_held_and_trusted_author_passes_a_spam_hold():
     assert "author-reputation" in flagged_by(decide("hello there", context=Context(author=AuthorHistory(rejected=3))))
     trusted = Context(author=AuthorHistory(approved=5))
