@@ -117,9 +117,11 @@ RULES: tuple[Rule, ...] = (
         "wish of death or harm",
         r"\b(?:i\s+)?(?:hope|wish|pray)\s+(?:that\s+)?(?:you|u|he|she|they|your\s+\w+)\s+(?:\w+\s+)?(?:die|dies|dead|get\s+(?:killed|shot|raped|cancer|hit)|gets\s+(?:killed|shot|raped|cancer)|burn|rots?|suffers?|contract\s+\w+)\b|"
         r"\b(?:you|u|he|she|they)\s+(?:deserves?|ought)\s+to\s+(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten))\b|"
+        r"\b(?:you|u|ya|people\s+like\s+(?:you|u)|(?:the|this)\s+(?:author|writer|journalist|reporter|editor))\s+"
+        r"(?:all\s+)?(?:should|needs?\s+to|ought\s+to)\s+(?:all\s+)?(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten|lynched|stabbed|gassed|burned))\b|"
         r"\bi\s+suggest\s+you\s+(?:die|contract|get\s+cancer)\b",
         0.9,
-        "hope wish pray deserve deserves ought suggest",
+        "hope wish pray deserve deserves ought suggest should need needs",
     ),
     # Harassment: telling someone to harm themselves, or to go away with contempt.
     _rule(
@@ -136,11 +138,12 @@ RULES: tuple[Rule, ...] = (
         "harassment",
         "contempt aimed at someone",
         r"\b(?:shut\s+(?:the\s+(?:fuck|hell|f)\s+)?up|stfu|gtfo|get\s+a\s+life|go\s+to\s+hell|piss\s+off|fuck\s+off|screw\s+you|"
-        r"(?:you|u)\s+(?:suck|sucks|disgust\s+me|make\s+me\s+sick)|suck\s+it|(?:your|ur|yo)\s+(?:mom|mother|mama|momma)\s+(?:sucks|gave\s+me|is\s+(?:a\s+)?(?:whore|slut|hoe|bitch|fat|ugly))|"
+        r"(?:you|u)\s+(?:suck|sucks|disgust\s+me|make\s+me\s+sick)|go\s+back\s+to\s+(?:your|ur)\s+(?:own\s+)?(?:country|homeland|cave|jungle|shithole)|suck\s+it|(?:your|ur|yo)\s+(?:mom|mother|mama|momma)\s+(?:sucks|gave\s+me|is\s+(?:a\s+)?(?:whore|slut|hoe|bitch|fat|ugly))|"
         r"(?:you|u)(?:'re|\s+are|\s+r)?\s+not\s+worth\s+(?:it|my\s+time)|what\s+the\s+(?:hell|fuck|f)\s+is\s+(?:wrong|the\s+matter)\s+with\s+(?:you|u)|"
         r"who\s+the\s+(?:hell|fuck|f)\s+(?:are|do)\s+(?:you|u))\b",
         0.75,
-        "shut stfu gtfo life hell piss fuck screw suck sucks disgust sick mom mother mama momma worth wrong what who",
+        "shut stfu gtfo life hell piss fuck screw suck sucks disgust sick mom mother mama momma worth wrong what who "
+        "back",
     ),
     # Insults: a person called names, or judged with contempt.
     _rule(

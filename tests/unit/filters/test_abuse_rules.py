@@ -24,6 +24,9 @@ from tests.unit.filters.filter_support import decide, flagged_by
         ("what an idiot", "insults"),
         ("Y0U ARE ＰＡＴＨＥＴＩＣ", "insults"),
         ("shut up", "harassment"),
+        ("people like you should be shot", "threats"),
+        ("the journalist should be hanged", "threats"),
+        ("go back to your country", "harassment"),
     ],
 )
 def test_threats_harassment_and_insults_without_swear_words_are_held(comment, filter_id):
@@ -36,6 +39,9 @@ def test_threats_harassment_and_insults_without_swear_words_are_held(comment, fi
     "comment",
     [
         "protesters were shot",
+        "The terrorists should be executed, says the minister.",
+        "Should the author be fired? I think so.",
+        "I went back to my country after the war",
         "the general was assassinated",
         "the police killed him, the inquest found",
         "This is a stupid policy and the council should drop it.",

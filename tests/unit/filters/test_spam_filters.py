@@ -119,6 +119,7 @@ def test_selling_phrases_are_held_and_one_ambiguous_word_is_not():
         "nice post, see https://deals.example/ref/abc123 for a better one",
         "Join me on Tsu, a new network where I post now https://tsu.example/someone",
         "DOWNLOAD RAPID BROWSER FOR FREE NOW https://apps.example/details?id=rapid",
+        "I earn $500 a day working from home, see http://money.example/join",
         "Come subscribe",
         "Subscribe if you are reading this in 2026",
         "Please become my first subscriber. Thank you.",
