@@ -62,6 +62,7 @@ def run_load(settings: Settings, options: LoadOptions, environ: dict[str, str] |
     sessions = make_session_factory(engine)
     broker = redis.Redis.from_url(settings.redis_url)
     _reset_site(sessions)
+    _start_clean(engine, broker)
     with tempfile.TemporaryDirectory(prefix="sift-load-") as scratch:
         work = Path(scratch)
         floor = _measure_floor(env, options, work)
@@ -232,6 +233,21 @@ def _reset_site(sessions: Any) -> None:
         except AccountError:
             create_site(session, SITE, "Load benchmark")
         session.execute(delete(Comment).where(_bench_site()))
+
+
+def _start_clean(engine: Any, broker: redis.Redis) -> None:
+    """Start every run from the same state: no stale messages, no dead rows from earlier runs.
+
+    Each run deletes its comments; where autovacuum is off or behind (it is off on some test
+    machines), the dead rows pile up run after run and every later run reads bloated tables
+    and indexes: the decided rate halved over a dozen runs before this. The queue may hold
+    messages a crashed or interrupted run left behind (the bench's Redis database is its own).
+    """
+    broker.delete(names.QUEUE)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in ("comments", "verdicts", "audit_log"):
+                connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
 
 
 def _free_port() -> int:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import structlog
 from flask import Blueprint, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from config.sites import SitePolicy
@@ -20,6 +20,7 @@ from service.intake.models import CommentAccepted, CommentSubmission
 from service.limits import limit_intake
 from service.public.sites import site_or_404
 from service.services import services
+from service.storage.comment_insert import insert_comment
 from service.storage.models import Comment
 from service.storage.site_directory import SiteRef
 from service.structured_logs import current_request_id
@@ -76,11 +77,6 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
     return jsonify(body.model_dump()), 202, {"Location": status_url}
 
 
-# Built once: intake is the hot path, and a Core insert on the table skips the ORM's unit of
-# work and per-call statement construction (the column defaults still apply).
-_INSERT_COMMENT = insert(Comment.__table__).returning(Comment.__table__.c.id)
-
-
 def _open_site(site_name: str, policy: SitePolicy) -> SiteRef:
     site = site_or_404(site_name)
     if not site.is_open or not policy.intake.open:
@@ -103,15 +99,17 @@ def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, t
 
 
 def _insert(site_id: int, submission: CommentSubmission, honeypot_filled: bool, token_status: str) -> int:
-    with services().intake_engine.begin() as connection:
+    # connect(), not begin(): on PostgreSQL the engine autocommits, and SQLAlchemy's transaction
+    # around the one INSERT only added a commit call through the pool (insert_comment commits on SQLite).
+    with services().intake_engine.connect() as connection:
         if submission.parent is not None:
             parent = connection.execute(
                 select(Comment.site_id, Comment.thread).where(Comment.id == submission.parent)
             ).first()
             if parent is None or parent.site_id != site_id or parent.thread != submission.thread:
                 raise ApiError(422, "Some fields are invalid.", fields={"parent": "no such comment in this thread"})
-        comment_id: int = connection.execute(
-            _INSERT_COMMENT,
+        return insert_comment(
+            connection,
             {
                 "site_id": site_id,
                 "thread": submission.thread,
@@ -128,8 +126,7 @@ def _insert(site_id: int, submission: CommentSubmission, honeypot_filled: bool, 
                 "request_id": current_request_id(),
                 "enqueue_count": 1,
             },
-        ).scalar_one()
-    return comment_id
+        )
 
 
 def _enqueue(comment_id: int) -> None:

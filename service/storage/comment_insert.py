@@ -1,0 +1,104 @@
+"""The intake's INSERT of a new comment, on the DBAPI cursor on PostgreSQL: the hot path's one statement.
+
+Why not `connection.execute(insert(...))`: SQLAlchemy's execution context, default processing and
+result around a one-row INSERT were most of its cost. Measured interleaved in one process on the
+2-vCPU bench VM (CPU per call): Core insert 350 µs, this cursor 190 µs; in the whole intake request
+(test client, real PostgreSQL) 0.3-0.45 ms less, since less code runs between the network waits.
+The statement itself is still SQLAlchemy's: compiled once from the model, with the
+model's Python-side defaults for every column intake does not supply, so the two cannot drift apart.
+Errors are wrapped as SQLAlchemy would wrap them (a dead connection invalidates the pooled one and
+raises with `connection_invalidated`), so callers' retry and the 503 handlers see the same exceptions.
+
+SQLite (the embedded development database) keeps the plain Core statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, bindparam, insert
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
+from sqlalchemy.exc import DBAPIError
+
+from service.storage.models import Comment
+
+_TABLE = cast(Table, Comment.__table__)
+
+# What intake supplies; any other column with a Python-side default gets it below, as the ORM would.
+SUPPLIED = (
+    "site_id",
+    "thread",
+    "parent_id",
+    "body",
+    "author_name",
+    "author_email",
+    "author_url",
+    "page_url",
+    "client_ip",
+    "user_agent",
+    "honeypot_filled",
+    "form_token_status",
+    "request_id",
+    "enqueue_count",
+)
+_SCALAR_DEFAULTS: dict[str, Any] = {}
+_CALLED_DEFAULTS: dict[str, Callable[[Any], Any]] = {}
+for _column in _TABLE.c:
+    _default = _column.default
+    if _column.name in SUPPLIED or _default is None:
+        continue
+    if _default.is_scalar:
+        _SCALAR_DEFAULTS[_column.name] = _default.arg  # type: ignore[attr-defined]
+    elif _default.is_callable:
+        # SQLAlchemy wraps a zero-argument default (utcnow) as a function of the execution context.
+        _CALLED_DEFAULTS[_column.name] = _default.arg  # type: ignore[attr-defined,unused-ignore]
+    else:
+        raise TypeError(f"comments.{_column.name}: a default intake's INSERT cannot compute")
+
+_COLUMNS = (*SUPPLIED, *_SCALAR_DEFAULTS, *_CALLED_DEFAULTS)
+_CORE = insert(_TABLE).values({name: bindparam(name) for name in _COLUMNS}).returning(_TABLE.c.id)
+# "INSERT INTO comments (site_id, ...) VALUES (%(site_id)s, ...) RETURNING comments.id"
+POSTGRESQL_SQL = str(_CORE.compile(dialect=postgresql_psycopg.dialect()))  # type: ignore[no-untyped-call,unused-ignore]
+
+
+def insert_comment(connection: Connection, supplied: Mapping[str, Any]) -> int:
+    """Insert and commit one comment with the given SUPPLIED columns; return its id.
+
+    On PostgreSQL the connection must autocommit (`storage.db.make_hot_path_engine`): the INSERT is
+    its own transaction. On SQLite this commits the connection's transaction.
+    """
+    values = {**supplied, **_SCALAR_DEFAULTS}
+    for name, default in _CALLED_DEFAULTS.items():
+        values[name] = default(None)
+    if connection.dialect.name != "postgresql":
+        comment_id: int = connection.execute(_CORE, values).scalar_one()
+        connection.commit()
+        return comment_id
+    raw = connection.connection
+    driver = raw.driver_connection
+    if not driver.autocommit:  # type: ignore[union-attr]
+        # A raw INSERT outside autocommit would be rolled back when the connection returns to the pool.
+        raise RuntimeError("insert_comment needs an autocommit connection on PostgreSQL")
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        # prepare=True: PostgreSQL parses and plans the statement once per connection.
+        cursor.execute(POSTGRESQL_SQL, values, prepare=True)
+        row = cursor.fetchone()
+    except connection.dialect.loaded_dbapi.Error as error:
+        invalidated = connection.dialect.is_disconnect(error, raw.dbapi_connection, cursor)
+        if invalidated:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            POSTGRESQL_SQL,
+            values,
+            error,
+            connection.dialect.loaded_dbapi.Error,
+            hide_parameters=connection.engine.hide_parameters,
+            connection_invalidated=invalidated,
+            dialect=connection.dialect,
+        ) from error
+    finally:
+        cursor.close()
+    assert row is not None
+    return int(row[0])
