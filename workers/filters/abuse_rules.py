@@ -37,6 +37,22 @@ _INSULT_ADJECTIVES = (
 _INSULT_STANDALONE = (
     r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|scumbags?|dipshits?"
 )
+# Groups of people, and what dehumanises them: "immigrants are vermin" holds, "immigrants are
+# workers" and "rats are vermin" do not.
+_GROUPS = (
+    r"muslims|jews|christians|hindus|blacks|whites|immigrants|migrants|refugees|foreigners|mexicans|arabs|"
+    r"africans|asians|chinese|indians|latinos|hispanics|gypsies|roma|gays|lesbians|trans\s+people|women|men|"
+    r"liberals|conservatives|democrats|republicans|leftists|rightists|socialists|feminists"
+)
+_DEHUMANISING = (
+    r"animals|vermin|parasites|rats|cockroaches|roaches|insects|savages|subhuman|sub-human|scum|filth|pigs|dogs|"
+    r"apes|monkeys|a\s+disease|a\s+cancer|a\s+plague|an\s+infestation|not\s+(?:even\s+)?human"
+)
+_GROUP_TRIGGERS = (
+    "muslims jews christians hindus blacks whites immigrants migrants refugees foreigners mexicans arabs africans "
+    "asians chinese indians latinos hispanics gypsies roma gays lesbians trans women men liberals conservatives "
+    "democrats republicans leftists rightists socialists feminists"
+)
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,15 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "threats",
+        "threat of violence",
+        r"\b(?:you'?re|you\s+are|ur)\s+dead\s*(?:[.!]|$)|"
+        r"\b(?:someone|somebody|anyone|we|i|i'?ll|i\s+will|i'?m\s+gonna)\s+(?:should\s+|needs?\s+to\s+|ought\s+to\s+|gonna\s+|will\s+|want\s+to\s+)?put\s+a\s+bullet\b|"
+        r"\b(?:he|she|they|you|u|him|her|them)\s+(?:deserves?|needs?)\s+a\s+bullet\b",
+        0.9,
+        "dead bullet",
+    ),
+    _rule(
+        "threats",
         "wish of death or harm",
         r"\b(?:i\s+)?(?:hope|wish|pray)\s+(?:that\s+)?(?:you|u|he|she|they|your\s+\w+)\s+(?:\w+\s+)?(?:die|dies|dead|get\s+(?:killed|shot|raped|cancer|hit)|gets\s+(?:killed|shot|raped|cancer)|burn|rots?|suffers?|contract\s+\w+)\b|"
         r"\b(?:you|u|he|she|they)\s+(?:deserves?|ought)\s+to\s+(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten))\b|"
@@ -129,7 +154,7 @@ RULES: tuple[Rule, ...] = (
         "telling someone to harm themselves",
         r"\b(?:kys|kill\s+(?:your|ur|yo|ya|urr)\s*self|hang\s+(?:your|ur)\s*self|"
         r"(?:go|just)\s+(?:and\s+)?(?:die|kill\s+(?:your|ur)self|jump\s+off\s+a\s+\w+|drink\s+bleach)|"
-        r"drop\s+dead|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
+        r"drop\s+dead|(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|covid)\s+and\s+die|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
         r"(?:the\s+)?world\s+(?:would\s+be|is)\s+better\s+(?:off\s+)?without\s+you|nobody\s+(?:would\s+)?(?:miss|misses|likes?|loves?|cares?\s+about)\s+you)\b",
         0.95,
         "kys kill hang die jump drink drop neck slit end world nobody",
@@ -137,7 +162,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "harassment",
         "contempt aimed at someone",
-        r"\b(?:shut\s+(?:the\s+(?:fuck|hell|f)\s+)?up|stfu|gtfo|get\s+a\s+life|go\s+to\s+hell|piss\s+off|fuck\s+off|screw\s+you|"
+        r"\b(?:shut\s+(?:the\s+(?:fuck|hell|f)\s+)?up|shut\s+(?:your|ur)\s+(?:\w+\s+)?(?:mouth|face|trap|piehole|pie\s+hole)|stfu|gtfo|get\s+a\s+life|go\s+to\s+hell|piss\s+off|fuck\s+off|screw\s+you|"
         r"(?:you|u)\s+(?:suck|sucks|disgust\s+me|make\s+me\s+sick)|go\s+back\s+to\s+(?:your|ur)\s+(?:own\s+)?(?:country|homeland|cave|jungle|shithole)|suck\s+it|(?:your|ur|yo)\s+(?:mom|mother|mama|momma)\s+(?:sucks|gave\s+me|is\s+(?:a\s+)?(?:whore|slut|hoe|bitch|fat|ugly))|"
         r"(?:you|u)(?:'re|\s+are|\s+r)?\s+not\s+worth\s+(?:it|my\s+time)|what\s+the\s+(?:hell|fuck|f)\s+is\s+(?:wrong|the\s+matter)\s+with\s+(?:you|u)|"
         r"who\s+the\s+(?:hell|fuck|f)\s+(?:are|do)\s+(?:you|u))\b",
@@ -157,8 +182,15 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "insults",
+        "a group dehumanised",
+        rf"\b(?:{_GROUPS})\s+(?:are|r)\s+(?:all\s+|just\s+|nothing\s+but\s+|like\s+|no\s+better\s+than\s+)?(?:{_DEHUMANISING})\b",
+        0.85,
+        _GROUP_TRIGGERS,
+    ),
+    _rule(
+        "insults",
         "people called names",
-        rf"\b(?:you|u|ya|these|those|bunch\s+of|such|what|stupid|fucking|complete|total|utter|an?)\s+(?:an?\s+)?(?:{_INSULT_STANDALONE})\b",
+        rf"\b(?:you|u|ya|these|those|bunch\s+of|such|what|stupid|fucking|complete|total|utter|an?)\s+(?:an?\s+)?{_A}(?:[a-z]+-[a-z]+\s+)?(?:{_INSULT_STANDALONE})\b",
         0.7,
         _INSULT_TRIGGERS,
     ),
