@@ -19,6 +19,7 @@ from service.storage.models import Comment, Verdict, utcnow
 from workers import names
 from workers.context import gather_context
 from workers.filters.base import Action, AuthorHistory, Category, CommentInput, Context, Decision
+from workers.filters.base import Verdict as FilterVerdict
 from workers.filters.pipeline import pipeline_for
 from workers.resources import resources_for
 
@@ -187,20 +188,21 @@ def apply_decision(session: Session, comment: Comment, decision: Decision) -> bo
         # CPU on every decision, and nothing reads these rows back here.
         session.execute(
             _INSERT_VERDICT,
-            [
-                {
-                    "comment_id": comment.id,
-                    "filter_id": v.filter_id,
-                    "category": v.category.value,
-                    "action": v.action.value,
-                    "score": v.score,
-                    "reason": v.reason,
-                    "spans": [[span.start, span.end] for span in v.spans],
-                }
-                for v in decision.verdicts
-            ],
+            [{"comment_id": comment.id, **verdict_fields(v)} for v in decision.verdicts],
         )
     return True
+
+
+def verdict_fields(verdict: FilterVerdict) -> dict[str, object]:
+    """A verdict as stored in `verdicts` and as a dry run reports it (spans as [start, end] pairs)."""
+    return {
+        "filter_id": verdict.filter_id,
+        "category": verdict.category.value,
+        "action": verdict.action.value,
+        "score": verdict.score,
+        "reason": verdict.reason,
+        "spans": [[span.start, span.end] for span in verdict.spans],
+    }
 
 
 @shared_task(name=names.DRY_RUN, bind=True, acks_late=False, ignore_result=True)
@@ -219,17 +221,7 @@ def dry_run(self, site_name: str, fields: dict[str, str], reply_key: str) -> Non
         "score": decision.score,
         "policy_version": decision.policy_version,
         "censored_body": decision.censored_body,
-        "verdicts": [
-            {
-                "filter_id": v.filter_id,
-                "category": v.category.value,
-                "action": v.action.value,
-                "score": v.score,
-                "reason": v.reason,
-                "spans": [[span.start, span.end] for span in v.spans],
-            }
-            for v in decision.verdicts
-        ],
+        "verdicts": [verdict_fields(v) for v in decision.verdicts],
     }
     pipe = resources.redis.pipeline()
     pipe.rpush(reply_key, json.dumps(reply))
