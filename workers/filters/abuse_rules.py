@@ -48,11 +48,8 @@ _DEHUMANISING = (
     r"animals|vermin|parasites|rats|cockroaches|roaches|insects|savages|subhuman|sub-human|scum|filth|pigs|dogs|"
     r"apes|monkeys|a\s+disease|a\s+cancer|a\s+plague|an\s+infestation|not\s+(?:even\s+)?human"
 )
-_GROUP_TRIGGERS = (
-    "muslims jews christians hindus blacks whites immigrants migrants refugees foreigners mexicans arabs africans "
-    "asians chinese indians latinos hispanics gypsies roma gays lesbians trans women men liberals conservatives "
-    "democrats republicans leftists rightists socialists feminists"
-)
+# The first word of each group ("trans" of "trans people") is what triggers the rule.
+_GROUP_TRIGGERS = " ".join(group.split("\\s+")[0] for group in _GROUPS.split("|"))
 
 
 @dataclass(frozen=True)

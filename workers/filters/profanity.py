@@ -28,6 +28,7 @@ _NEXT_WORD = re.compile(r"^[^\w]*([^\W_]+)")
 _ORIGINAL_NEXT_WORD = re.compile(r"^[\s,]+(\w+)")
 _ORIGINAL_PREVIOUS_WORD = re.compile(r"(\w+)\s+$")
 _CONTEXT_WORDS = frozenset(INNOCENT_NEXT_WORDS) | frozenset(INNOCENT_PREVIOUS_WORDS) | NAME_WORDS
+# Unlike `analysis.words_of`, an apostrophe splits a word here, so "you're" reads as "you".
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # Swearing is aimed at someone when its sentence addresses the reader next to it ("you shit",
@@ -59,18 +60,18 @@ def is_aimed(match: WordMatch, text: str, mild: bool = False) -> bool:
     ends = list(_SENTENCE_END.finditer(before))
     if ends:
         before = before[ends[-1].end() :]
-    after = text[match.end : match.end + 40]
-    end = _SENTENCE_END.search(after)
-    if end:
-        after = after[: end.start()]
     previous = _WORD.findall(before)[-3:]
     if "eat" in previous:
         return True
     if mild:
         if not _ADDRESSED_BEFORE_MILD.isdisjoint(previous):
             return True
-    elif not _SECOND_PERSON.isdisjoint(previous) or not _SECOND_PERSON.isdisjoint(_WORD.findall(after)[:2]):
-        return True
+    else:
+        after = text[match.end : match.end + 40]
+        end = _SENTENCE_END.search(after)
+        following_words = _WORD.findall(after[: end.start()] if end else after)[:2]
+        if not _SECOND_PERSON.isdisjoint(previous) or not _SECOND_PERSON.isdisjoint(following_words):
+            return True
     # Only a word straight after it, past spaces: "Fuck, I miss you" curses no one.
     following = _NEXT_WORD_PLAIN.match(text, match.end)
     if following is None:

@@ -123,7 +123,7 @@ PATTERNS: tuple[SpamPattern, ...] = (
     ),
     _pattern(
         "money offer",
-        r"(?:make|earn|making|earning)\s+(?:\$?\d+\S*\s+)?(?:real\s+)?(?:money|cash|dollars)|(?:make|earn|making|earning)\s+\$?\d+\S*\s+(?:a|per|every)\s+(?:day|week|month|hour)|work(?:ing)?\s+from\s+home|(?:extra|easy|fast)\s+(?:money|cash|income)|get\s+paid\s+(?:to|for)|passive\s+income|crypto\s+(?:investment|trading|signals)|forex\s+(?:trading|signals)|investment\s+opportunity",
+        r"(?:make|earn|making|earning)\s+(?:(?:\$?\d+\S*\s+)?(?:real\s+)?(?:money|cash|dollars)|\$?\d+\S*\s+(?:a|per|every)\s+(?:day|week|month|hour))|work(?:ing)?\s+from\s+home|(?:extra|easy|fast)\s+(?:money|cash|income)|get\s+paid\s+(?:to|for)|passive\s+income|crypto\s+(?:investment|trading|signals)|forex\s+(?:trading|signals)|investment\s+opportunity",
         0.8,
         "make earn making earning need work working extra easy fast free pay paypal get passive crypto forex "
         "investment",
