@@ -9,6 +9,7 @@ import logging
 import re
 import sys
 import uuid
+from typing import Any, TextIO
 
 import structlog
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
@@ -19,27 +20,54 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 _configured = False
 
 
+class _NamedWriteLogger(structlog.WriteLogger):
+    """structlog's writer to a file, carrying the name given to `structlog.get_logger(name)`."""
+
+    def __init__(self, file: TextIO, name: str) -> None:
+        super().__init__(file)
+        self.name = name  # what `add_logger_name` reads
+
+
+class _NamedWriteLoggerFactory:
+    def __init__(self, file: TextIO) -> None:
+        self.file = file
+
+    def __call__(self, *args: Any) -> _NamedWriteLogger:
+        return _NamedWriteLogger(self.file, str(args[0]) if args else "")
+
+
 def configure_logging(level: int = logging.INFO) -> None:
-    """Render structlog and standard-library logs as one JSON object per line on stderr."""
+    """Render structlog and standard-library logs as one JSON object per line on stderr.
+
+    Our own lines (`get_logger`) go through structlog's native logger straight to stderr; the
+    standard library's (gunicorn, Celery, SQLAlchemy) through a `ProcessorFormatter` with the same
+    processors, so both read alike. Not through the standard library for our own: its LogRecord,
+    handler lookups and formatter cost more than the rest of the line (measured on the intake,
+    where one line is written per comment: see docs/operations.md).
+    """
     global _configured
     if _configured:
         return
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
+        structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[
+            *shared,
+            structlog.stdlib.add_logger_name,
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
+        logger_factory=_NamedWriteLoggerFactory(sys.stderr),
+        wrapper_class=structlog.make_filtering_bound_logger(level),
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=shared,
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 structlog.processors.format_exc_info,
