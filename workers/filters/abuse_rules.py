@@ -88,15 +88,52 @@ _VIOLENCE_TRIGGERS = """
 kill kills killed killing murder murders murdered shoot shoots shot shooting stab stabs stabbed hang hangs
 hanged lynch lynched behead beheaded strangle strangled choke choked rape raped hurt hurts beat beats bash
 burn burns gut gutted slaughter execute executed assassinate assassinated bomb bombed torture tortured cut
-end destroy destroyed
+end destroy destroyed slit butcher punch smash break
 """
+# Verbs of violence whatever they are done to ("kill his family", "shoot the judge").
 _VIOLENCE = (
-    r"(?:kill|murder|shoot|stab|hang|lynch|behead|strangle|choke|rape|hurt|beat|bash|burn|gut|slaughter|execute|"
-    r"assassinate|bomb|torture|cut|end|destroy)"
+    r"(?:kill|murder|shoot|stab|hang|lynch|behead|strangle|choke|rape|slaughter|execute|assassinate|bomb|"
+    r"torture|gut|slit|butcher)"
 )
-_TARGET = (
+# Verbs that are violent only when done to a person or a body, not in a contest ("I will destroy you",
+# "I'll break your legs"; not "destroy your argument", "beat him in November", "end his career").
+_HARMS = r"(?:hurt|bash|burn|cut|end|destroy|punch|smash|break)"
+_PUBLIC_FIGURE = (
+    r"the\s+(?:president|vice\s+president|prime\s+minister|pm|senator|congressman|congresswoman|mayor|governor|"
+    r"judge|justice|minister|chancellor|king|queen|pope|sheriff|candidate)(?!'s|\u2019s)"
+)
+_PERSON = (
     r"(?:you|u|ya|him|her|them|this\s+(?:guy|woman|man|idiot|author|writer|person)|"
-    r"the\s+(?:author|writer|journalist|reporter|editor|op|poster|mod|moderator)s?|your\s+\w+|his\s+\w+|her\s+\w+)"
+    rf"the\s+(?:author|writer|journalist|reporter|editor|op|poster|mod|moderator)s?|{_PUBLIC_FIGURE})"
+)
+_TARGET = rf"(?:{_PERSON}|your\s+\w+|his\s+\w+|her\s+\w+)"
+_BODY = (
+    r"(?:your|ur|his|her|their)\s+(?:\w+\s+)?(?:neck|legs?|arms?|face|jaw|skull|throat|head|nose|teeth|bones?|"
+    r"fingers?|kneecaps?|kids?|children|family|wife|husband|house|car)"
+)
+_HARM = (
+    rf"(?:{_VIOLENCE}(?:s|ed|ing)?\s+{_TARGET}|{_HARMS}(?:s|ed|ing)?\s+(?:{_PERSON}(?!\s+(?:in|at|on|with|by|over|for)\b)|{_BODY})|"
+    rf"beat(?:s|ing)?\s+{_PERSON}\s+(?:up|to\s+death|senseless|bloody))"
+)
+# Who speaks a threat: I, we, and their contractions ("I'll", "we'd", "imma").
+_SPEAKER = r"(?:i|we|i'?m|we'?re|i\s+am|we\s+are|imma|ima|i'?ma|i'?ll|we'?ll|i'?d|we'?d)"
+_INTENT = (
+    r"(?:will|'ll|ll|shall|gonna|going\s+to|am\s+going\s+to|are\s+going\s+to|want\s+to|wanna|would\s+love\s+to|"
+    r"'d\s+love\s+to|love\s+to|would|should|could|can|might)"
+)
+# Killing a whole group, urged or wished: "kill all the X", "X should be exterminated". An electoral
+# "wiped out in the midterms" is not.
+_KILL_GROUP = r"(?:kill|murder|shoot|gas|exterminate|slaughter|lynch|hang|behead|nuke|wipe\s+out|eradicate|burn)"
+_KILLED = (
+    r"(?:die|killed|exterminated|wiped\s+out|gassed|shot|hanged|hung|lynched|eradicated|burned|slaughtered|nuked|"
+    r"executed)"
+)
+# Places a speaker may threaten ("I'm going to bomb the school"); reporting ("the bomb threat at
+# the school") has no first-person speaker and publishes.
+_PLACE = (
+    r"(?:the|this|that|your|ur|our|their|his|her|a)\s+(?:\w+\s+)?(?:school|college|university|campus|office|offices|"
+    r"building|church|mosque|synagogue|temple|embassy|station|mall|rally|parade|stadium|newsroom|clinic|hospital|"
+    r"house|home|headquarters|hq|event|concert|meeting|protest|march)"
 )
 
 RULES: tuple[Rule, ...] = (
@@ -104,16 +141,35 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "threats",
         "threat of violence",
-        rf"\b(?:i|we|i'?m|we'?re|i\s+am|we\s+are|imma|ima)\s+(?:will|'ll|ll|shall|gonna|going\s+to|am\s+going\s+to|are\s+going\s+to|want\s+to|wanna|would\s+love\s+to|'d\s+love\s+to|should|could|can|might)?\s*(?:\w+\s+)?(?:come\s+and\s+|find\s+and\s+)?{_VIOLENCE}(?:s|ed|ing)?\s+{_TARGET}\b",
+        rf"\b{_SPEAKER}\s+(?:{_INTENT}\s+)?(?:\w+\s+)?(?:come\s+and\s+|find\s+and\s+)?{_HARM}\b",
         0.95,
         _VIOLENCE_TRIGGERS,
     ),
     _rule(
         "threats",
+        "threat against a place",
+        rf"\b{_SPEAKER}\s+(?:{_INTENT}\s+)?"
+        rf"(?:bomb|blow\s+up|shoot\s+up|burn\s+down|set\s+fire\s+to|torch|attack)\s+{_PLACE}\b",
+        0.95,
+        "bomb blow shoot burn set torch attack",
+    ),
+    _rule(
+        "threats",
         "incitement against a person",
-        rf"\b(?:someone|somebody|anyone|anybody|people|we|they|you\s+guys|y'?all)\s+(?:should|needs?\s+to|ought\s+to|must|has\s+to|have\s+to|gotta|got\s+to)\s+(?:just\s+|really\s+|go\s+)?{_VIOLENCE}\s+{_TARGET}\b",
+        rf"\b(?:someone|somebody|anyone|anybody|people|we|they|you\s+guys|y'?all)\s+(?:should|needs?\s+to|ought\s+to|must|has\s+to|have\s+to|gotta|got\s+to)\s+(?:just\s+|really\s+|go\s+)?{_HARM}\b",
         0.95,
         _VIOLENCE_TRIGGERS,
+    ),
+    _rule(
+        "threats",
+        "incitement to kill a group",
+        rf"(?:^|[.!?\n]\s*|\b(?:let'?s|lets|we\s+(?:should|must|need\s+to|have\s+to|gotta|will)|we'?ll|"
+        rf"(?:someone|somebody)\s+(?:should|needs\s+to)|time\s+to|i\s+(?:want|wanna)\s+(?:to\s+)?|just)\s+)"
+        rf"{_KILL_GROUP}\s+(?:all\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?|the\s+|every\s+|these\s+|those\s+)?(?:{_GROUPS})\b|"
+        rf"\b(?:all\s+)?(?:{_GROUPS})\s+(?:should|must|need\s+to|needs\s+to|deserve\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+)?"
+        rf"{_KILLED}\b(?!\s+(?:in|at|on|by|from)\b)",
+        0.95,
+        _GROUP_TRIGGERS,
     ),
     _rule(
         "threats",
@@ -141,7 +197,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:you|u|he|she|they)\s+(?:deserves?|ought)\s+to\s+(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten))\b|"
         r"\b(?:you|u|ya|people\s+like\s+(?:you|u)|(?:the|this)\s+(?:author|writer|journalist|reporter|editor))\s+"
         r"(?:all\s+)?(?:should|needs?\s+to|ought\s+to)\s+(?:all\s+)?(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten|lynched|stabbed|gassed|burned))\b|"
-        r"\bi\s+suggest\s+you\s+(?:die|contract|get\s+cancer)\b",
+        r"\bi\s+suggest\s+you\s+(?:die|contract|get\s+cancer)\b|"
+        rf"\b(?:hope|wish|pray)\s+(?:that\s+)?(?:someone|somebody|someday\s+someone)\s+(?:\w+\s+)?{_HARM}\b",
         0.9,
         "hope wish pray deserve deserves ought suggest should need needs",
     ),
@@ -151,7 +208,7 @@ RULES: tuple[Rule, ...] = (
         "telling someone to harm themselves",
         r"\b(?:kys|kill\s+(?:your|ur|yo|ya|urr)\s*self|hang\s+(?:your|ur)\s*self|"
         r"(?:go|just)\s+(?:and\s+)?(?:die|kill\s+(?:your|ur)self|jump\s+off\s+a\s+\w+|drink\s+bleach)|"
-        r"drop\s+dead|(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|covid)\s+and\s+die|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
+        r"drop\s+dead|die\s+in\s+a\s+(?:fire|hole|ditch|gutter)|(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|covid)\s+and\s+die|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
         r"(?:the\s+)?world\s+(?:would\s+be|is)\s+better\s+(?:off\s+)?without\s+you|nobody\s+(?:would\s+)?(?:miss|misses|likes?|loves?|cares?\s+about)\s+you)\b",
         0.95,
         "kys kill hang die jump drink drop neck slit end world nobody",
@@ -210,10 +267,17 @@ _WHOLE_TEXT_BELOW = 400
 
 
 def find_rules(text: str, words: frozenset[str], filter_id: str) -> list[RuleMatch]:
-    """Return every match of the given filter's rules in the folded text, whose words are given."""
+    """Return every match of the given filter's rules in the folded text, whose words are given.
+
+    Words quoted in reported speech are left out: see `_outside_reported_quotes`.
+    """
     rules = [rule for rule in RULES if rule.filter_id == filter_id and not rule.triggers.isdisjoint(words)]
     if not rules:
         return []
+    return _outside_reported_quotes(text, _matches(text, rules))
+
+
+def _matches(text: str, rules: list[Rule]) -> list[RuleMatch]:
     if len(text) < _WHOLE_TEXT_BELOW:
         return [RuleMatch(rule, found.start(), found.end()) for rule in rules for found in rule.pattern.finditer(text)]
     matches = []
@@ -226,3 +290,33 @@ def find_rules(text: str, words: frozenset[str], filter_id: str) -> list[RuleMat
                     for found in rule.pattern.finditer(text, sentence.start(), sentence.end())
                 ]
     return matches
+
+
+# Quotation marks after folding: straight, curly and guillemets.
+_QUOTED = re.compile(r'"[^"\n]{1,300}"|\u201c[^\u201d\n]{1,300}\u201d|\u00ab[^\u00bb\n]{1,300}\u00bb')
+# Words that frame a quotation as something reported or discussed.
+_REPORTING = _words(
+    """
+    said says say saying chanted chant chants chanting shouted shouting yelled screamed wrote writes written
+    tweeted posted quote quoted quoting called calling according reported reports claimed claims told tells
+    slogan slogans sign signs banner read reads heard words phrase accused threatened
+    """
+)
+
+
+def _outside_reported_quotes(text: str, matches: list[RuleMatch]) -> list[RuleMatch]:
+    """Drop matches that lie inside quotation marks when the words around the quotes report speech.
+
+    `He said "I'll kill you" to the officer` and `the crowd chanted "death to ..."` report what
+    someone else said, which readers of a political site quote to argue about it; a bare
+    `"I'll kill you"` has no such frame and still holds.
+    """
+    if not matches or ('"' not in text and "\u201c" not in text and "\u00ab" not in text):
+        return matches
+    quotes = [(found.start(), found.end()) for found in _QUOTED.finditer(text)]
+    if not quotes:
+        return matches
+    outside = _QUOTED.sub(" ", text)
+    if _REPORTING.isdisjoint(_WORD.findall(outside)):
+        return matches
+    return [match for match in matches if not any(start <= match.start and match.end <= end for start, end in quotes)]

@@ -129,6 +129,12 @@ PATTERNS: tuple[SpamPattern, ...] = (
         "investment",
     ),
     _pattern(
+        "asks to be contacted off-site",
+        r"(?:dm|pm|inbox|whatsapp|telegram)\s+me(?:\s+(?:for|to|now|on|at|via|asap|today)\b|$)|(?:contact|reach|add|message|text)\s+me\s+(?:on|at|via|through)\s+(?:whatsapp|telegram|signal|wechat|kik|snapchat|snap|instagram|insta|ig)|(?:whatsapp|telegram)\s*:?\s*\+?\d{6,}",
+        0.5,
+        "dm pm inbox whatsapp telegram contact reach add message text",
+    ),
+    _pattern(
         "prize or giveaway",
         r"you\s+(?:have\s+)?(?:won|win)\s+(?:a|an|the|\$|£)|claim\s+(?:your|ur|now|it\s+now)|(?:cash|mystery)\s+prize|giveaway|free\s+(?:iphone|ipad|gift\s+cards?|entry|ringtones?|followers|views|subscribers)|congratulations\s+you|selected\s+to\s+receive|(?:txt|text)\s+\w+\s+to\s+\d{4,}|reply\s+stop|to\s+opt\s+out",
         0.8,

@@ -123,6 +123,7 @@ def test_selling_phrases_are_held_and_one_ambiguous_word_is_not():
         "Come subscribe",
         "Subscribe if you are reading this in 2026",
         "Please become my first subscriber. Thank you.",
+        "Earn money fast!!! DM me",
     ],
 )
 def test_referral_links_and_calls_to_join_download_or_subscribe_are_held(body):
@@ -138,6 +139,8 @@ def test_referral_links_and_calls_to_join_download_or_subscribe_are_held(body):
         "Where do I download the full judgment? The court site is down.",
         "I did subscribe to the paper for years, then the paywall came.",
         "Refer to https://www.example.gov/ref/statute-12 for the text of the law, it is clear.",
+        "DM me if you want the court filing, happy to share.",
+        "When twitter rappers dm me their links I never answer.",
     ],
 )
 def test_ordinary_mentions_of_subscribers_downloads_and_references_publish(body):
