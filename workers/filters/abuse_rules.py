@@ -16,7 +16,7 @@ _YOU = r"(?:you|u|ya|yu|thou|ye)"
 _YOU_ARE = rf"(?:{_YOU}\s*(?:are|r|'re|re|\u2019re|is|were)|ur|you'?re|youre|yo?u\s+r)"
 _A = (
     r"(?:(?:a|an|such\s+an?|so|the|one|total|complete|real|absolute|utter|fucking|fuckin|big|little|stupid|"
-    r"pathetic|dumb|sad|worthless|ignorant|lazy|useless)\s+){0,3}"
+    r"pathetic|dumb|sad|worthless|ignorant|lazy|useless|ugly|fat|disgusting|filthy|dirty|lying|sick)\s+){0,3}"
 )
 
 # Nouns that insult a person whoever says them; plural forms included.
@@ -37,6 +37,18 @@ _INSULT_ADJECTIVES = (
 _INSULT_STANDALONE = (
     r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|scumbags?|dipshits?"
 )
+# Names that insult whoever they address: "thanks, idiot." and "Scumbag, read it again."
+_VOCATIVES = (
+    r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|losers?|scumbags?|"
+    r"lowlifes?|dipshits?|jackass(?:es)?|douche(?:bag)?s?|clowns?|buffoons?|creeps?|perverts?|cowards?|bigots?|"
+    r"hypocrites?|liars?|trolls?|pigs?"
+)
+# What may stand before an insult that addresses someone: "you", adjectives, no article ("the coward"
+# names a third person).
+_YOU_ADJECTIVES = (
+    r"(?:you\s+)?(?:(?:stupid|dumb|fucking|fuckin|pathetic|ugly|fat|little|big|sad|worthless|lying|filthy|dirty|"
+    r"absolute|utter|total|complete)\s+){0,3}"
+)
 # Groups of people, and what dehumanises them: "immigrants are vermin" holds, "immigrants are
 # workers" and "rats are vermin" do not.
 _GROUPS = (
@@ -48,8 +60,12 @@ _DEHUMANISING = (
     r"animals|vermin|parasites|rats|cockroaches|roaches|insects|savages|subhuman|sub-human|scum|filth|pigs|dogs|"
     r"apes|monkeys|a\s+disease|a\s+cancer|a\s+plague|an\s+infestation|not\s+(?:even\s+)?human"
 )
+# Whom a call to kill may name besides those groups ("hang the traitors"); calling them names is
+# ordinary political invective and is left to the other rules.
+_KILLABLE = rf"(?:{_GROUPS}|traitors|politicians|journalists|reporters|cops|judges)"
 # The first word of each group ("trans" of "trans people") is what triggers the rule.
 _GROUP_TRIGGERS = " ".join(group.split("\\s+")[0] for group in _GROUPS.split("|"))
+_KILLABLE_TRIGGERS = _GROUP_TRIGGERS + " traitors politicians journalists reporters cops judges"
 
 
 @dataclass(frozen=True)
@@ -123,7 +139,9 @@ _INTENT = (
 )
 # Killing a whole group, urged or wished: "kill all the X", "X should be exterminated". An electoral
 # "wiped out in the midterms" is not.
-_KILL_GROUP = r"(?:kill|murder|shoot|gas|exterminate|slaughter|lynch|hang|behead|nuke|wipe\s+out|eradicate|burn)"
+_KILL_GROUP = (
+    r"(?:kill|murder|shoot|gas|exterminate|slaughter|lynch|hang|behead|execute|nuke|wipe\s+out|eradicate|burn)"
+)
 _KILLED = (
     r"(?:die|killed|exterminated|wiped\s+out|gassed|shot|hanged|hung|lynched|eradicated|burned|slaughtered|nuked|"
     r"executed)"
@@ -165,11 +183,18 @@ RULES: tuple[Rule, ...] = (
         "incitement to kill a group",
         rf"(?:^|[.!?\n]\s*|\b(?:let'?s|lets|we\s+(?:should|must|need\s+to|have\s+to|gotta|will)|we'?ll|"
         rf"(?:someone|somebody)\s+(?:should|needs\s+to)|time\s+to|i\s+(?:want|wanna)\s+(?:to\s+)?|just)\s+)"
-        rf"{_KILL_GROUP}\s+(?:all\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?|the\s+|every\s+|these\s+|those\s+)?(?:{_GROUPS})\b|"
-        rf"\b(?:all\s+)?(?:{_GROUPS})\s+(?:should|must|need\s+to|needs\s+to|deserve\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+)?"
+        rf"{_KILL_GROUP}\s+(?:all\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?|the\s+|every\s+|these\s+|those\s+)?{_KILLABLE}\b|"
+        rf"\b(?:all\s+)?{_KILLABLE}\s+(?:should|must|need\s+to|needs\s+to|deserve\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+)?"
         rf"{_KILLED}\b(?!\s+(?:in|at|on|by|from)\b)",
         0.95,
-        _GROUP_TRIGGERS,
+        _KILLABLE_TRIGGERS,
+    ),
+    _rule(
+        "threats",
+        "death called for",
+        rf"\bdeath\s+to\s+(?:all\s+)?(?:the\s+)?(?:{_KILLABLE}|{_PERSON})\b",
+        0.9,
+        "death",
     ),
     _rule(
         "threats",
@@ -193,7 +218,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "threats",
         "wish of death or harm",
-        r"\b(?:i\s+)?(?:hope|wish|pray)\s+(?:that\s+)?(?:you|u|he|she|they|your\s+\w+)\s+(?:\w+\s+)?(?:die|dies|dead|get\s+(?:killed|shot|raped|cancer|hit)|gets\s+(?:killed|shot|raped|cancer)|burn|rots?|suffers?|contract\s+\w+)\b|"
+        r"\b(?:i\s+)?(?:hope|wish|pray)\s+(?:that\s+)?(?:you|u|he|she|they|(?:your|ur)\s+\w+)\s+(?:\w+\s+)?(?:die|dies|dead|get\s+(?:killed|shot|raped|cancer|hit)|gets\s+(?:killed|shot|raped|cancer)|burn|rots?|suffers?|contract\s+\w+)\b|"
         r"\b(?:you|u|he|she|they)\s+(?:deserves?|ought)\s+to\s+(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten))\b|"
         r"\b(?:you|u|ya|people\s+like\s+(?:you|u)|(?:the|this)\s+(?:author|writer|journalist|reporter|editor))\s+"
         r"(?:all\s+)?(?:should|needs?\s+to|ought\s+to)\s+(?:all\s+)?(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten|lynched|stabbed|gassed|burned))\b|"
@@ -208,10 +233,10 @@ RULES: tuple[Rule, ...] = (
         "telling someone to harm themselves",
         r"\b(?:kys|kill\s+(?:your|ur|yo|ya|urr)\s*self|hang\s+(?:your|ur)\s*self|"
         r"(?:go|just)\s+(?:and\s+)?(?:die|kill\s+(?:your|ur)self|jump\s+off\s+a\s+\w+|drink\s+bleach)|"
-        r"drop\s+dead|die\s+in\s+a\s+(?:fire|hole|ditch|gutter)|(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|covid)\s+and\s+die|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
+        r"drop\s+dead|die\s+in\s+a\s+(?:fire|hole|ditch|gutter)|(?:^|(?<=[.!?]\s))(?:go\s+)?get\s+(?:raped|shot|stabbed)|(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|covid)\s+and\s+die|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
         r"(?:the\s+)?world\s+(?:would\s+be|is)\s+better\s+(?:off\s+)?without\s+you|nobody\s+(?:would\s+)?(?:miss|misses|likes?|loves?|cares?\s+about)\s+you)\b",
         0.95,
-        "kys kill hang die jump drink drop neck slit end world nobody",
+        "kys kill hang die jump drink drop neck slit end world nobody raped shot stabbed",
     ),
     _rule(
         "harassment",
@@ -232,6 +257,22 @@ RULES: tuple[Rule, ...] = (
         rf"(?:are|r)\s+(?:you|u)\s+{_A}(?:{_INSULT_NOUNS}|stupid|dumb|retarded|insane|blind)|"
         rf"(?:{_INSULT_NOUNS})\s+like\s+(?:you|u)|(?:your|ur)\s+(?:stupid|dumb|idiotic|pathetic|ugly|fat|worthless)\s+\w+)\b",
         0.85,
+        _INSULT_TRIGGERS,
+    ),
+    _rule(
+        "insults",
+        "genocide praised or denied",
+        r"\bhitler\s+(?:was\s+right|did\s+nothing\s+wrong)|\bshould\s+have\s+finished\s+the\s+job\b|"
+        r"\bholocaust\s+(?:never\s+happened|didn'?t\s+happen|(?:is|was)\s+(?:a\s+)?(?:lie|hoax|myth|fake))\b|"
+        rf"\bgas\s+(?:them\s+all|all\s+of\s+them|(?:all\s+)?the\s+(?:{_GROUPS}))\b",
+        0.9,
+        "hitler finished holocaust gas",
+    ),
+    _rule(
+        "insults",
+        "a person addressed by an insult",
+        rf"(?:^|,)\s*{_YOU_ADJECTIVES}(?:{_VOCATIVES})\s*(?:[.!?]|$)|^\s*{_YOU_ADJECTIVES}(?:{_VOCATIVES})\s*,",
+        0.8,
         _INSULT_TRIGGERS,
     ),
     _rule(

@@ -48,6 +48,15 @@ from tests.unit.filters.filter_support import decide, flagged_by
         ("Kill all the Jews", "threats"),
         ("Muslims should be wiped out", "threats"),
         ('"I will kill you"', "threats"),
+        ("Hang the traitors!", "threats"),
+        ("Death to the author", "threats"),
+        ("i hope ur whole family dies", "threats"),
+        ("get raped", "harassment"),
+        ("You deserve everything coming to you, scumbag.", "insults"),
+        ("Idiot, the numbers are wrong.", "insults"),
+        ("you ugly fat pig", "insults"),
+        ("Hitler was right", "insults"),
+        ("The Holocaust never happened", "insults"),
     ],
 )
 def test_threats_harassment_and_insults_without_swear_words_are_held(comment, filter_id):
@@ -86,6 +95,12 @@ def test_threats_harassment_and_insults_without_swear_words_are_held(comment, fi
         "Democrats need to be wiped out in the midterms.",
         'He said "I\'ll kill you" to the officer, according to the indictment.',
         "The crowd chanted \u201ckill all the Jews\u201d and the police did nothing.",
+        '"Death to America" is what the crowd chanted.',
+        "He deserves to lose, the coward.",
+        "The council members are liars, clowns, and cowards.",
+        "The Holocaust was a tragedy.",
+        "Don't get shot out there.",
+        "Lock her up!",
     ],
 )
 def test_reporting_and_ordinary_speech_publish(comment):
