@@ -131,6 +131,10 @@ class SpamPhrasesFilter:
             if any(_REFERRAL.search(link.text) for link in links):
                 # Whoever posts a referral or affiliate link is paid for the click.
                 weights["a referral link"] = 0.6
+        if comment.author_url and weights:
+            # A commercial website in the author field is what a blog-spam comment is for (Akismet
+            # weighs it the same way); alone it is any reader's blog, so it only adds to a phrase.
+            weights["a website in the author field"] = 0.3
         total = sum(weights.values())
         if total < self.threshold or len(weights) == 0:
             return None

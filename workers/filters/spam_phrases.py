@@ -123,16 +123,35 @@ PATTERNS: tuple[SpamPattern, ...] = (
     ),
     _pattern(
         "money offer",
-        r"(?:make|earn|making|earning)\s+(?:(?:\$?\d+\S*\s+)?(?:real\s+)?(?:money|cash|dollars)|\$?\d+\S*\s+(?:a|per|every)\s+(?:day|week|month|hour))|work(?:ing)?\s+from\s+home|(?:extra|easy|fast)\s+(?:money|cash|income)|get\s+paid\s+(?:to|for)|passive\s+income|crypto\s+(?:investment|trading|signals)|forex\s+(?:trading|signals)|investment\s+opportunity",
+        r"(?:make|earn|making|earning)\s+(?:\$?\d+\S*\s+)?(?:real\s+)?(?:money|cash|dollars)|(?:make|made|earn|earned|making|earning)\s+\$?\d+\S*\s+(?:(?:a|per|every|last|this)\s+(?:day|week|month|hour)|(?:in|within)\s+\d+\s+(?:days|hours|weeks))|work(?:ing)?\s+(?:from\s+home|online\s+from)|(?:extra|easy|fast)\s+(?:money|cash|income)|get\s+paid\s+(?:to|for)|passive\s+income|side\s+hustle|(?:crypto|bitcoin|btc)\s+(?:investment|trading|signals|mining)|forex\s+(?:trading|signals)|investment\s+(?:opportunity|manager|platform)",
         0.8,
-        "make earn making earning need work working extra easy fast free pay paypal get passive crypto forex "
-        "investment",
+        "make made earn earned making earning need work working extra easy fast free pay paypal get "
+        "passive side crypto bitcoin btc forex investment",
     ),
     _pattern(
         "asks to be contacted off-site",
-        r"(?:dm|pm|inbox|whatsapp|telegram)\s+me(?:\s+(?:for|to|now|on|at|via|asap|today)\b|$)|(?:contact|reach|add|message|text)\s+me\s+(?:on|at|via|through)\s+(?:whatsapp|telegram|signal|wechat|kik|snapchat|snap|instagram|insta|ig)|(?:whatsapp|telegram)\s*:?\s*\+?\d{6,}",
+        r"(?:dm|pm|inbox|whatsapp|telegram|message)\s+me(?:\s+(?:for|to|now|on|at|via|asap|today)\b|$)|(?:whatsapp|telegram|signal)\s+(?:me\s+)?(?:on\s+|at\s+|via\s+)?\d{2,}|(?:at|@)\s+(?:gmail|yahoo|hotmail|outlook|protonmail|proton|aol)\s+dot\s+com|(?:contact|reach|add|message|text)\s+me\s+(?:on|at|via|through)\s+(?:whatsapp|telegram|signal|wechat|kik|snapchat|snap|instagram|insta|ig)|(?:whatsapp|telegram)\s*:?\s*\+?\d{6,}",
         0.5,
-        "dm pm inbox whatsapp telegram contact reach add message text",
+        "dm pm inbox whatsapp telegram signal contact reach add message text gmail yahoo hotmail outlook protonmail "
+        "proton aol",
+    ),
+    _pattern(
+        "recovery or hacker offer",
+        r"(?:recover(?:ed)?|got|get)\s+(?:all\s+)?(?:of\s+)?my\s+(?:lost\s+|stolen\s+)?(?:money|funds|bitcoins?|crypto|btc|investment)\s+back|(?:recovery|hacker|hack)\s+(?:expert|specialist|service|pro)|(?:hire|contact(?:ed)?)\s+(?:a\s+)?(?:hacker|recovery\s+\w+)",
+        0.6,
+        "recover recovered got get recovery hacker hack hire contact contacted",
+    ),
+    _pattern(
+        "sells followers",
+        r"\d+\s+(?:\w+\s+)?(?:followers|subscribers|likes|views)\s+(?:instantly|fast|now|cheap|for\s+free|today)|buy\s+(?:\w+\s+)?(?:followers|likes|views|subscribers)",
+        0.8,
+        "followers subscribers likes views",
+    ),
+    _pattern(
+        "blog-spam template",
+        r"this\s+(?:paragraph|piece\s+of\s+writing|post|article)\s+is\s+(?:pleasant|fastidious|genuinely|truly\s+a\s+pleasant)|browsing\s+online\s+(?:more\s+than|over)\s+\d+\s+hours|(?:i\s+)?found\s+your\s+(?:blog|website|site)\s+(?:through|via|using|on)\s+(?:google|bing|yahoo)|i\s+will\s+(?:share|tweet)\s+it\s+on\s+my\s+(?:social|facebook|twitter)|keep\s+on\s+(?:writing|posting)|(?:i'?ll|i\s+will)\s+(?:bookmark|right\s+away\s+grab)|therefore\s+i\s+am\s+going\s+to\s+(?:convey|tell)\s+her",
+        0.7,
+        "paragraph piece post article browsing found share tweet keep bookmark therefore",
     ),
     _pattern(
         "prize or giveaway",
@@ -155,9 +174,10 @@ PATTERNS: tuple[SpamPattern, ...] = (
     ),
     _pattern(
         "pharmacy, casino or adult offer",
-        r"viagra|cialis|levitra|online\s+pharmacy|cheap\s+pills|online\s+casino|casino\s+bonus|free\s+spins|bet365|escort\s+service|hot\s+singles|sexy\s+(?:girls|singles)\s+(?:in|near|waiting)|dating\s+site|essay\s+writing\s+service|write\s+my\s+essay|seo\s+services?|buy\s+backlinks|payday\s+loans?|diet\s+pills|weight\s+loss\s+pills",
+        r"viagra|cialis|levitra|online\s+pharmacy|cheap\s+pills|online\s+casino|casino\s+bonus|free\s+spins|bet365|escort\s+service|hot\s+singles|sexy\s+(?:girls|singles)\s+(?:in|near|waiting)|dating\s+site|essay\s+writing\s+service|write\s+my\s+essay|seo\s+services?|buy\s+backlinks|payday\s+loans?|no\s+credit\s+check|instant\s+(?:loan\s+)?approval|guaranteed\s+loans?|diet\s+pills|weight\s+loss\s+pills",
         1.0,
-        "viagra cialis levitra online cheap bet365 escort hot sexy dating essay write seo buy payday diet weight",
+        "viagra cialis levitra online cheap bet365 escort hot sexy dating essay write seo buy payday diet weight no "
+        "instant guaranteed",
     ),
     _pattern(
         "generic praise",

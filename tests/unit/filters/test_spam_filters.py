@@ -124,6 +124,12 @@ def test_selling_phrases_are_held_and_one_ambiguous_word_is_not():
         "Subscribe if you are reading this in 2026",
         "Please become my first subscriber. Thank you.",
         "Earn money fast!!! DM me",
+        "I contacted RecoveryPro, they got all my money back. Email them at recoverypro at gmail dot com",
+        "My uncle made $8500 last month working online from his laptop. Look here http://earn.example",
+        "Get 1000 Instagram followers instantly at http://followers.example",
+        "BEST LOANS: no credit check, instant approval, apply at https://loans.example",
+        "I am a Bitcoin investment manager. Invest $500 and earn $5000 in 7 days. WhatsApp 447700900123",
+        "Anyone interested in a side hustle? Message me.",
     ],
 )
 def test_referral_links_and_calls_to_join_download_or_subscribe_are_held(body):
@@ -141,6 +147,10 @@ def test_referral_links_and_calls_to_join_download_or_subscribe_are_held(body):
         "Refer to https://www.example.gov/ref/statute-12 for the text of the law, it is clear.",
         "DM me if you want the court filing, happy to share.",
         "When twitter rappers dm me their links I never answer.",
+        "I got my money back after the bank reversed the charge.",
+        "I made $40 this week selling tomatoes at the market, and I'm proud of it.",
+        "If you have questions about the data, message me.",
+        "Keep on writing about the council, nobody else does.",
     ],
 )
 def test_ordinary_mentions_of_subscribers_downloads_and_references_publish(body):
@@ -183,3 +193,14 @@ def test_every_decision_records_the_policy_version():
 def test_unknown_filter_key_fails_naming_it():
     with pytest.raises(PolicyError, match=r"filters\.links\.hold_att"):
         policy({"filters": {"links": {"hold_att": 3}}})
+
+
+def test_a_blog_spam_template_holds_with_a_website_in_the_author_field_and_not_without():
+    body = "Wow, this paragraph is pleasant, my sister is analyzing these things, therefore I am going to convey her."
+    assert decide(body).action.value == "publish"
+    held = decide(body, author_url="https://cheap-insurance.example")
+    assert held.action.value == "hold"
+    assert "spam-phrases" in flagged_by(held)
+    # A reader's own blog beside an ordinary comment is no reason to hold it.
+    ordinary = "I disagree with the mayor's plan, but I see the reasoning behind it."
+    assert decide(ordinary, author_url="https://myblog.example").action.value == "publish"
