@@ -37,11 +37,12 @@ _INSULT_ADJECTIVES = (
 _INSULT_STANDALONE = (
     r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|scumbags?|dipshits?"
 )
-# Names that insult whoever they address: "thanks, idiot." and "Scumbag, read it again."
+# Names that insult whoever they address: "thanks, idiot.", "Loser!" and "Scumbag, read it again."
+# Not liar, coward or hypocrite: said of a politician ("He lied about the budget. Liar.") they are a
+# judgement readers are entitled to.
 _VOCATIVES = (
     r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|losers?|scumbags?|"
-    r"lowlifes?|dipshits?|jackass(?:es)?|douche(?:bag)?s?|clowns?|buffoons?|creeps?|perverts?|cowards?|bigots?|"
-    r"hypocrites?|liars?|trolls?|pigs?"
+    r"lowlifes?|dipshits?|jackass(?:es)?|douche(?:bag)?s?|clowns?|buffoons?|creeps?|perverts?|trolls?|pigs?"
 )
 # What may stand before an insult that addresses someone: "you", adjectives, no article ("the coward"
 # names a third person).
@@ -233,7 +234,7 @@ RULES: tuple[Rule, ...] = (
         "telling someone to harm themselves",
         r"\b(?:kys|kill\s+(?:your|ur|yo|ya|urr)\s*self|hang\s+(?:your|ur)\s*self|"
         r"(?:go|just)\s+(?:and\s+)?(?:die|kill\s+(?:your|ur)self|jump\s+off\s+a\s+\w+|drink\s+bleach)|"
-        r"drop\s+dead|die\s+in\s+a\s+(?:fire|hole|ditch|gutter)|(?:^|(?<=[.!?]\s))(?:go\s+)?get\s+(?:raped|shot|stabbed)|(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|covid)\s+and\s+die|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
+        r"drop\s+dead|die\s+in\s+a\s+(?:fire|hole|ditch|gutter)|(?:^|(?<=[.!?]\s))(?:(?:go\s+)?get\s+(?:raped|shot|stabbed)|die\s+(?:soon|already|slowly))|(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|covid)\s+and\s+die|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
         r"(?:the\s+)?world\s+(?:would\s+be|is)\s+better\s+(?:off\s+)?without\s+you|nobody\s+(?:would\s+)?(?:miss|misses|likes?|loves?|cares?\s+about)\s+you)\b",
         0.95,
         "kys kill hang die jump drink drop neck slit end world nobody raped shot stabbed",
@@ -243,11 +244,11 @@ RULES: tuple[Rule, ...] = (
         "contempt aimed at someone",
         r"\b(?:shut\s+(?:the\s+(?:fuck|hell|f)\s+)?up|shut\s+(?:your|ur)\s+(?:\w+\s+)?(?:mouth|face|trap|piehole|pie\s+hole)|stfu|gtfo|get\s+a\s+life|go\s+to\s+hell|piss\s+off|fuck\s+off|screw\s+you|"
         r"(?:you|u)\s+(?:suck|sucks|disgust\s+me|make\s+me\s+sick)|go\s+back\s+to\s+(?:your|ur)\s+(?:own\s+)?(?:country|homeland|cave|jungle|shithole)|suck\s+it|(?:your|ur|yo)\s+(?:mom|mother|mama|momma)\s+(?:sucks|gave\s+me|is\s+(?:a\s+)?(?:whore|slut|hoe|bitch|fat|ugly))|"
-        r"(?:you|u)(?:'re|\s+are|\s+r)?\s+not\s+worth\s+(?:it|my\s+time)|what\s+the\s+(?:hell|fuck|f)\s+is\s+(?:wrong|the\s+matter)\s+with\s+(?:you|u)|"
+        r"(?:you|u)(?:'re|\s+are|\s+r)?\s+not\s+worth\s+(?:it|my\s+time)|(?:what\s+the\s+(?:hell|fuck|f)|wtf)\s+is\s+(?:wrong|the\s+matter)\s+with\s+(?:you|u)|(?:piss|spit|dance|shit)\s+on\s+(?:your|ur)\s+grave|"
         r"who\s+the\s+(?:hell|fuck|f)\s+(?:are|do)\s+(?:you|u))\b",
         0.75,
-        "shut stfu gtfo life hell piss fuck screw suck sucks disgust sick mom mother mama momma worth wrong what who "
-        "back",
+        "shut stfu gtfo life hell piss fuck screw suck sucks disgust sick mom mother mama momma worth wrong what wtf "
+        "who back spit dance shit",
     ),
     # Insults: a person called names, or judged with contempt.
     _rule(
@@ -271,7 +272,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "insults",
         "a person addressed by an insult",
-        rf"(?:^|,)\s*{_YOU_ADJECTIVES}(?:{_VOCATIVES})\s*(?:[.!?]|$)|^\s*{_YOU_ADJECTIVES}(?:{_VOCATIVES})\s*,",
+        rf"(?:^|(?<=[,.!?])|(?<=[,.!?]\s)){_YOU_ADJECTIVES}(?:{_VOCATIVES})\s*(?:[.!?]|$)|^\s*{_YOU_ADJECTIVES}(?:{_VOCATIVES})\s*,",
         0.8,
         _INSULT_TRIGGERS,
     ),

@@ -57,6 +57,10 @@ from tests.unit.filters.filter_support import decide, flagged_by
         ("you ugly fat pig", "insults"),
         ("Hitler was right", "insults"),
         ("The Holocaust never happened", "insults"),
+        ("Guess what? Loser!", "insults"),
+        ("WTF is the matter with you?!", "harassment"),
+        ("I will be there only to piss on your grave.", "harassment"),
+        ("Always good to have the ignorant getting together. Die soon", "harassment"),
     ],
 )
 def test_threats_harassment_and_insults_without_swear_words_are_held(comment, filter_id):
@@ -101,6 +105,9 @@ def test_threats_harassment_and_insults_without_swear_words_are_held(comment, fi
         "The Holocaust was a tragedy.",
         "Don't get shot out there.",
         "Lock her up!",
+        "He lied about the budget. Liar.",
+        "The senators fled the vote. Cowards.",
+        "I'm a loser at chess, honestly.",
     ],
 )
 def test_reporting_and_ordinary_speech_publish(comment):
