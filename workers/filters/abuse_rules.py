@@ -44,6 +44,11 @@ _VOCATIVES = (
     r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|losers?|scumbags?|"
     r"lowlifes?|dipshits?|jackass(?:es)?|douche(?:bag)?s?|clowns?|buffoons?|creeps?|perverts?|trolls?|pigs?"
 )
+_VOCATIVE_TRIGGERS = """
+idiot idiots moron morons imbecile imbeciles cretin cretins retard retards dumbass dumbasses dimwit dimwits halfwit
+halfwits nitwit nitwits loser losers scumbag scumbags lowlife lowlifes dipshit dipshits jackass jackasses douche
+douches douchebag douchebags clown clowns buffoon buffoons creep creeps pervert perverts troll trolls pig pigs
+"""
 # What may stand before an insult that addresses someone: "you", adjectives, no article ("the coward"
 # names a third person).
 _YOU_ADJECTIVES = (
@@ -66,7 +71,6 @@ _DEHUMANISING = (
 _KILLABLE = rf"(?:{_GROUPS}|traitors|politicians|journalists|reporters|cops|judges)"
 # The first word of each group ("trans" of "trans people") is what triggers the rule.
 _GROUP_TRIGGERS = " ".join(group.split("\\s+")[0] for group in _GROUPS.split("|"))
-_KILLABLE_TRIGGERS = _GROUP_TRIGGERS + " traitors politicians journalists reporters cops judges"
 
 
 @dataclass(frozen=True)
@@ -184,11 +188,18 @@ RULES: tuple[Rule, ...] = (
         "incitement to kill a group",
         rf"(?:^|[.!?\n]\s*|\b(?:let'?s|lets|we\s+(?:should|must|need\s+to|have\s+to|gotta|will)|we'?ll|"
         rf"(?:someone|somebody)\s+(?:should|needs\s+to)|time\s+to|i\s+(?:want|wanna)\s+(?:to\s+)?|just)\s+)"
-        rf"{_KILL_GROUP}\s+(?:all\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?|the\s+|every\s+|these\s+|those\s+)?{_KILLABLE}\b|"
+        rf"{_KILL_GROUP}\s+(?:all\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?|the\s+|every\s+|these\s+|those\s+)?{_KILLABLE}\b",
+        0.95,
+        # The verb, not the group: "men" and "women" are in most long comments, verbs of killing are not.
+        "kill murder shoot gas exterminate slaughter lynch hang behead execute nuke wipe eradicate burn",
+    ),
+    _rule(
+        "threats",
+        "incitement to kill a group",
         rf"\b(?:all\s+)?{_KILLABLE}\s+(?:should|must|need\s+to|needs\s+to|deserve\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+)?"
         rf"{_KILLED}\b(?!\s+(?:in|at|on|by|from)\b)",
         0.95,
-        _KILLABLE_TRIGGERS,
+        "die killed exterminated wiped gassed shot hanged hung lynched eradicated burned slaughtered nuked executed",
     ),
     _rule(
         "threats",
@@ -244,11 +255,11 @@ RULES: tuple[Rule, ...] = (
         "contempt aimed at someone",
         r"\b(?:shut\s+(?:the\s+(?:fuck|hell|f)\s+)?up|shut\s+(?:your|ur)\s+(?:\w+\s+)?(?:mouth|face|trap|piehole|pie\s+hole)|stfu|gtfo|get\s+a\s+life|go\s+to\s+hell|piss\s+off|fuck\s+off|screw\s+you|"
         r"(?:you|u)\s+(?:suck|sucks|disgust\s+me|make\s+me\s+sick)|go\s+back\s+to\s+(?:your|ur)\s+(?:own\s+)?(?:country|homeland|cave|jungle|shithole)|suck\s+it|(?:your|ur|yo)\s+(?:mom|mother|mama|momma)\s+(?:sucks|gave\s+me|is\s+(?:a\s+)?(?:whore|slut|hoe|bitch|fat|ugly))|"
-        r"(?:you|u)(?:'re|\s+are|\s+r)?\s+not\s+worth\s+(?:it|my\s+time)|(?:what\s+the\s+(?:hell|fuck|f)|wtf)\s+is\s+(?:wrong|the\s+matter)\s+with\s+(?:you|u)|(?:piss|spit|dance|shit)\s+on\s+(?:your|ur)\s+grave|"
+        r"(?:you|u)(?:'re|\s+are|\s+r)?\s+not\s+worth\s+(?:it|my\s+time)|(?:what\s+the\s+(?:hell|fuck|f)|wtf)\s+is\s+(?:wrong|the\s+matter)\s+with\s+(?:you|u)|(?:piss|spit|dance)\s+on\s+(?:your|ur)\s+grave|"
         r"who\s+the\s+(?:hell|fuck|f)\s+(?:are|do)\s+(?:you|u))\b",
         0.75,
         "shut stfu gtfo life hell piss fuck screw suck sucks disgust sick mom mother mama momma worth wrong what wtf "
-        "who back spit dance shit",
+        "who back spit dance",
     ),
     # Insults: a person called names, or judged with contempt.
     _rule(
@@ -274,7 +285,7 @@ RULES: tuple[Rule, ...] = (
         "a person addressed by an insult",
         rf"(?:^|(?<=[,.!?])|(?<=[,.!?]\s)){_YOU_ADJECTIVES}(?:{_VOCATIVES})\s*(?:[.!?]|$)|^\s*{_YOU_ADJECTIVES}(?:{_VOCATIVES})\s*,",
         0.8,
-        _INSULT_TRIGGERS,
+        _VOCATIVE_TRIGGERS,
     ),
     _rule(
         "insults",

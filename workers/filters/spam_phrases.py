@@ -139,7 +139,8 @@ PATTERNS: tuple[SpamPattern, ...] = (
         "recovery or hacker offer",
         r"(?:recover(?:ed)?|got|get)\s+(?:all\s+)?(?:of\s+)?my\s+(?:lost\s+|stolen\s+)?(?:money|funds|bitcoins?|crypto|btc|investment)\s+back|(?:recovery|hacker|hack)\s+(?:expert|specialist|service|pro)|(?:hire|contact(?:ed)?)\s+(?:a\s+)?(?:hacker|recovery\s+\w+)",
         0.6,
-        "recover recovered got get recovery hacker hack hire contact contacted",
+        # Not "got" or "get": in most comments, and the phrase needs "money" or "funds" beside them.
+        "recover recovered recovery hacker hack money funds bitcoin bitcoins btc crypto investment",
     ),
     _pattern(
         "sells followers",
@@ -151,7 +152,8 @@ PATTERNS: tuple[SpamPattern, ...] = (
         "blog-spam template",
         r"this\s+(?:paragraph|piece\s+of\s+writing|post|article)\s+is\s+(?:pleasant|fastidious|genuinely|truly\s+a\s+pleasant)|browsing\s+online\s+(?:more\s+than|over)\s+\d+\s+hours|(?:i\s+)?found\s+your\s+(?:blog|website|site)\s+(?:through|via|using|on)\s+(?:google|bing|yahoo)|i\s+will\s+(?:share|tweet)\s+it\s+on\s+my\s+(?:social|facebook|twitter)|keep\s+on\s+(?:writing|posting)|(?:i'?ll|i\s+will)\s+(?:bookmark|right\s+away\s+grab)|therefore\s+i\s+am\s+going\s+to\s+(?:convey|tell)\s+her",
         0.7,
-        "paragraph piece post article browsing found share tweet keep bookmark therefore",
+        "pleasant fastidious genuinely truly browsing google bing yahoo social facebook twitter writing posting "
+        "bookmark grab convey",
     ),
     _pattern(
         "prize or giveaway",
@@ -176,8 +178,8 @@ PATTERNS: tuple[SpamPattern, ...] = (
         "pharmacy, casino or adult offer",
         r"viagra|cialis|levitra|online\s+pharmacy|cheap\s+pills|online\s+casino|casino\s+bonus|free\s+spins|bet365|escort\s+service|hot\s+singles|sexy\s+(?:girls|singles)\s+(?:in|near|waiting)|dating\s+site|essay\s+writing\s+service|write\s+my\s+essay|seo\s+services?|buy\s+backlinks|payday\s+loans?|no\s+credit\s+check|instant\s+(?:loan\s+)?approval|guaranteed\s+loans?|diet\s+pills|weight\s+loss\s+pills",
         1.0,
-        "viagra cialis levitra online cheap bet365 escort hot sexy dating essay write seo buy payday diet weight no "
-        "instant guaranteed",
+        "viagra cialis levitra online cheap bet365 escort hot sexy dating essay write seo buy payday diet weight "
+        "credit approval loan loans",
     ),
     _pattern(
         "generic praise",
