@@ -39,15 +39,15 @@ _INSULT_STANDALONE = (
 )
 # Names that insult whoever they address: "thanks, idiot.", "Loser!" and "Scumbag, read it again."
 # Not liar, coward or hypocrite: said of a politician ("He lied about the budget. Liar.") they are a
-# judgement readers are entitled to.
+# judgement readers are entitled to. Not pigs: "farmers raise cows, pigs."
 _VOCATIVES = (
     r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|losers?|scumbags?|"
-    r"lowlifes?|dipshits?|jackass(?:es)?|douche(?:bag)?s?|clowns?|buffoons?|creeps?|perverts?|trolls?|pigs?"
+    r"lowlifes?|dipshits?|jackass(?:es)?|douche(?:bag)?s?|clowns?|buffoons?|creeps?|perverts?|trolls?"
 )
 _VOCATIVE_TRIGGERS = """
 idiot idiots moron morons imbecile imbeciles cretin cretins retard retards dumbass dumbasses dimwit dimwits halfwit
 halfwits nitwit nitwits loser losers scumbag scumbags lowlife lowlifes dipshit dipshits jackass jackasses douche
-douches douchebag douchebags clown clowns buffoon buffoons creep creeps pervert perverts troll trolls pig pigs
+douches douchebag douchebags clown clowns buffoon buffoons creep creeps pervert perverts troll trolls
 """
 # What may stand before an insult that addresses someone: "you", adjectives, no article ("the coward"
 # names a third person).
@@ -204,7 +204,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "threats",
         "death called for",
-        rf"\bdeath\s+to\s+(?:all\s+)?(?:the\s+)?(?:{_KILLABLE}|{_PERSON})\b",
+        # Not after a verb that reports it: "protesters chanted death to the president" is news.
+        rf"(?<!chanted\s)(?<!chanting\s)(?<!chant\s)(?<!chants\s)(?<!shouted\s)(?<!shouting\s)(?<!yelled\s)"
+        rf"(?<!screamed\s)(?<!wrote\s)\bdeath\s+to\s+(?:all\s+)?(?:the\s+)?(?:{_KILLABLE}|{_PERSON})\b",
         0.9,
         "death",
     ),

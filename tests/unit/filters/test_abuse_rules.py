@@ -50,6 +50,7 @@ from tests.unit.filters.filter_support import decide, flagged_by
         ('"I will kill you"', "threats"),
         ("Hang the traitors!", "threats"),
         ("Death to the author", "threats"),
+        ("Death to the president", "threats"),
         ("i hope ur whole family dies", "threats"),
         ("get raped", "harassment"),
         ("You deserve everything coming to you, scumbag.", "insults"),
@@ -108,6 +109,8 @@ def test_threats_harassment_and_insults_without_swear_words_are_held(comment, fi
         "He lied about the budget. Liar.",
         "The senators fled the vote. Cowards.",
         "I'm a loser at chess, honestly.",
+        "Farmers raise cows, pigs.",
+        "Protesters chanted death to the president outside the palace.",
     ],
 )
 def test_reporting_and_ordinary_speech_publish(comment):
