@@ -40,15 +40,13 @@ _INSULT_STANDALONE = (
 # Names that insult whoever they address: "thanks, idiot.", "Loser!" and "Scumbag, read it again."
 # Not liar, coward or hypocrite: said of a politician ("He lied about the budget. Liar.") they are a
 # judgement readers are entitled to. Not pigs: "farmers raise cows, pigs."
-_VOCATIVES = (
-    r"idiots?|morons?|imbeciles?|cretins?|retards?|dumbass(?:es)?|dimwits?|halfwits?|nitwits?|losers?|scumbags?|"
-    r"lowlifes?|dipshits?|jackass(?:es)?|douche(?:bag)?s?|clowns?|buffoons?|creeps?|perverts?|trolls?"
-)
 _VOCATIVE_TRIGGERS = """
 idiot idiots moron morons imbecile imbeciles cretin cretins retard retards dumbass dumbasses dimwit dimwits halfwit
 halfwits nitwit nitwits loser losers scumbag scumbags lowlife lowlifes dipshit dipshits jackass jackasses douche
 douches douchebag douchebags clown clowns buffoon buffoons creep creeps pervert perverts troll trolls
 """
+# The pattern is the trigger words themselves, longest first so "idiots" is tried before "idiot".
+_VOCATIVES = "|".join(sorted(_VOCATIVE_TRIGGERS.split(), key=lambda word: (-len(word), word)))
 # What may stand before an insult that addresses someone: "you", adjectives, no article ("the coward"
 # names a third person).
 _YOU_ADJECTIVES = (
@@ -69,8 +67,14 @@ _DEHUMANISING = (
 # Whom a call to kill may name besides those groups ("hang the traitors"); calling them names is
 # ordinary political invective and is left to the other rules.
 _KILLABLE = rf"(?:{_GROUPS}|traitors|politicians|journalists|reporters|cops|judges)"
-# The first word of each group ("trans" of "trans people") is what triggers the rule.
-_GROUP_TRIGGERS = " ".join(group.split("\\s+")[0] for group in _GROUPS.split("|"))
+
+
+def _first_words(alternatives: str) -> str:
+    """The first word of each alternative ("trans" of "trans\\s+people"): what triggers a rule on them."""
+    return " ".join(alternative.split("\\s+")[0] for alternative in alternatives.split("|"))
+
+
+_GROUP_TRIGGERS = _first_words(_GROUPS)
 
 
 @dataclass(frozen=True)
@@ -144,12 +148,10 @@ _INTENT = (
 )
 # Killing a whole group, urged or wished: "kill all the X", "X should be exterminated". An electoral
 # "wiped out in the midterms" is not.
-_KILL_GROUP = (
-    r"(?:kill|murder|shoot|gas|exterminate|slaughter|lynch|hang|behead|execute|nuke|wipe\s+out|eradicate|burn)"
-)
+_KILL_GROUP = r"kill|murder|shoot|gas|exterminate|slaughter|lynch|hang|behead|execute|nuke|wipe\s+out|eradicate|burn"
 _KILLED = (
-    r"(?:die|killed|exterminated|wiped\s+out|gassed|shot|hanged|hung|lynched|eradicated|burned|slaughtered|nuked|"
-    r"executed)"
+    r"die|killed|exterminated|wiped\s+out|gassed|shot|hanged|hung|lynched|eradicated|burned|slaughtered|nuked|"
+    r"executed"
 )
 # Places a speaker may threaten ("I'm going to bomb the school"); reporting ("the bomb threat at
 # the school") has no first-person speaker and publishes.
@@ -188,18 +190,18 @@ RULES: tuple[Rule, ...] = (
         "incitement to kill a group",
         rf"(?:^|[.!?\n]\s*|\b(?:let'?s|lets|we\s+(?:should|must|need\s+to|have\s+to|gotta|will)|we'?ll|"
         rf"(?:someone|somebody)\s+(?:should|needs\s+to)|time\s+to|i\s+(?:want|wanna)\s+(?:to\s+)?|just)\s+)"
-        rf"{_KILL_GROUP}\s+(?:all\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?|the\s+|every\s+|these\s+|those\s+)?{_KILLABLE}\b",
+        rf"(?:{_KILL_GROUP})\s+(?:all\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?|the\s+|every\s+|these\s+|those\s+)?{_KILLABLE}\b",
         0.95,
         # The verb, not the group: "men" and "women" are in most long comments, verbs of killing are not.
-        "kill murder shoot gas exterminate slaughter lynch hang behead execute nuke wipe eradicate burn",
+        _first_words(_KILL_GROUP),
     ),
     _rule(
         "threats",
         "incitement to kill a group",
         rf"\b(?:all\s+)?{_KILLABLE}\s+(?:should|must|need\s+to|needs\s+to|deserve\s+to|ought\s+to)\s+(?:all\s+)?(?:be\s+)?"
-        rf"{_KILLED}\b(?!\s+(?:in|at|on|by|from)\b)",
+        rf"(?:{_KILLED})\b(?!\s+(?:in|at|on|by|from)\b)",
         0.95,
-        "die killed exterminated wiped gassed shot hanged hung lynched eradicated burned slaughtered nuked executed",
+        _first_words(_KILLED),
     ),
     _rule(
         "threats",
