@@ -1,7 +1,7 @@
 """Load benchmark: the real intake under gunicorn and real Celery workers, against a bare floor, on this machine.
 
 Phases, all on 127.0.0.1, each bounded in time:
-1. floor: `bench.floor_app` (parse the body, `.delay()`) under gunicorn sync x2, loaded by wrk;
+1. floor: `bench.floor_app` (parse the body, `.delay()`) under gunicorn (config/gunicorn.py: gevent x2), loaded by wrk;
 2. intake: the real API (validation, rate limit, database insert, enqueue) under the same settings;
 3. end to end: workers start on the backlog phase 2 left; decided comments per second;
 4. latency: comments offered at a fixed rate with the workers running; intake-to-decision p50/p99.
@@ -263,8 +263,8 @@ def _start_gunicorn(target: str, env: dict[str, str], options: LoadOptions, work
     log = open(work / f"gunicorn-{port}.log", "ab")  # noqa: SIM115 - lives as long as the process
     process = subprocess.Popen(
         [
-            str(BIN / "gunicorn"), target, "--bind", f"127.0.0.1:{port}", "--workers", str(options.gunicorn_workers),
-            "--worker-class", "sync", "--backlog", "2048", "--log-level", "warning",
+            str(BIN / "gunicorn"), target, "--config", "python:config.gunicorn", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(options.gunicorn_workers), "--backlog", "2048", "--log-level", "warning",
         ],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
     )  # fmt: skip

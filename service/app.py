@@ -9,6 +9,7 @@ from flask import Flask
 from config.settings import Settings
 from config.sites import SitePolicies
 from service.errors import register_error_handlers
+from service.intake.writer import IntakeWriter
 from service.services import Services
 from service.storage.db import make_engine, make_hot_path_engine, make_session_factory
 from service.storage.site_directory import SiteDirectory
@@ -28,12 +29,15 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     engine = make_engine(settings.database_url)
+    intake_engine = make_hot_path_engine(settings.database_url, engine)
+    broker = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
     app.extensions["sift"] = Services(
         settings=settings,
         engine=engine,
-        intake_engine=make_hot_path_engine(settings.database_url, engine),
+        intake_engine=intake_engine,
+        intake_writer=IntakeWriter(intake_engine, broker),
         sessions=make_session_factory(engine),
-        redis=redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2),
+        redis=broker,
         celery=celery or make_celery(settings),
         policies=SitePolicies(settings.sites_dir),
         sites=SiteDirectory(engine, settings.site_cache_seconds),

@@ -27,6 +27,11 @@ RATE_LIMITED = Counter("sift_rate_limited_total", "Requests refused with 429, by
 DATABASE_UNAVAILABLE = Counter("sift_database_unavailable_total", "Requests answered 503 because a store was down.")
 
 COMMENTS_RECEIVED = Counter("sift_comments_received_total", "Comments accepted at intake.", ["site"])
+INTAKE_GROUP_SIZE = Histogram(
+    "sift_intake_group_size",
+    "Comments stored by one INSERT and queued by one LPUSH (group commit).",
+    buckets=(1, 2, 4, 8, 16, 32),
+)
 COMMENTS_DECIDED = Counter(
     "sift_comments_decided_total", "Comments decided by the pipeline, by action.", ["site", "action"]
 )

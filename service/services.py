@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from config.sites import SitePolicies
+from service.intake.writer import IntakeWriter
 from service.storage.site_directory import SiteDirectory
 
 
@@ -21,6 +22,7 @@ class Services:
     engine: Engine
     # Autocommit, no pre-ping: the intake's hot path (see storage.db.make_hot_path_engine).
     intake_engine: Engine
+    intake_writer: IntakeWriter
     sessions: sessionmaker[Session]
     redis: redis.Redis
     celery: Celery

@@ -209,6 +209,8 @@ def start_gunicorn(env: dict[str, str], log_dir: Path, workers: int = 2) -> tupl
         [
             str(BIN / "gunicorn"),
             "service.wsgi:app",
+            "--config",
+            "python:config.gunicorn",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

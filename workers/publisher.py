@@ -74,6 +74,9 @@ def task_message(comment_id: int, request_id: str = "") -> bytes:
     return json.dumps(envelope).encode()
 
 
-def enqueue_moderation(client: redis.Redis, comment_id: int, request_id: str = "") -> None:
-    """Queue the comment for the workers (kombu's Redis transport consumes the list with BRPOP)."""
-    client.lpush(names.QUEUE, task_message(comment_id, request_id))
+def enqueue_moderation(client: redis.Redis, comments: list[tuple[int, str]]) -> None:
+    """Queue the comments, each a (comment id, request id) pair, for the workers in one LPUSH.
+
+    kombu's Redis transport consumes the list with BRPOP, so the first of `comments` runs first.
+    """
+    client.lpush(names.QUEUE, *(task_message(comment_id, request_id) for comment_id, request_id in comments))

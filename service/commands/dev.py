@@ -167,10 +167,10 @@ def dev_command(host: str, port: int) -> None:
             [
                 str(bin_dir / "gunicorn"),
                 "service.wsgi:app",
+                "--config",
+                "python:config.gunicorn",
                 "--bind",
                 f"{host}:{port}",
-                "--workers",
-                "2",
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",

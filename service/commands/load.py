@@ -10,7 +10,7 @@ import click
 @click.command("load")
 @click.option("--seconds", default=10.0, show_default=True, help="How long wrk loads each endpoint.")
 @click.option("--connections", default=16, show_default=True, help="wrk connections.")
-@click.option("--gunicorn-workers", default=2, show_default=True, help="Sync workers, the same for floor and API.")
+@click.option("--gunicorn-workers", default=2, show_default=True, help="gunicorn workers, floor and API alike.")
 @click.option("--celery-workers", default=2, show_default=True, help="Independent worker processes (solo pool).")
 @click.option(
     "--rate", "offered_rate", default=100.0, show_default=True, help="Comments/s offered in the latency phase."

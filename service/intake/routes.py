@@ -1,4 +1,4 @@
-"""`POST /v1/sites/{site}/comments`: validate, run the cheap checks, store, commit, then enqueue."""
+"""`POST /v1/sites/{site}/comments`: validate, run the cheap checks, then store, commit and enqueue."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import structlog
 from flask import Blueprint, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from config.sites import SitePolicy
 from service import metrics
@@ -20,11 +20,9 @@ from service.intake.models import CommentAccepted, CommentSubmission
 from service.limits import limit_intake
 from service.public.sites import site_or_404
 from service.services import services
-from service.storage.comment_insert import insert_comment
 from service.storage.models import Comment
 from service.storage.site_directory import SiteRef
 from service.structured_logs import current_request_id
-from workers.publisher import enqueue_moderation
 
 blueprint = Blueprint("intake", __name__)
 log = structlog.get_logger(__name__)
@@ -64,8 +62,7 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
         # The cached site was deleted (and perhaps re-created) since we read it: read it again once.
         app.sites.forget(site_name)
         comment_id = _store(_open_site(site_name, policy).id, submission, honeypot_filled, token_status)
-    # Committed: from here on nothing is lost, since the sweeper re-sends what never reached the queue.
-    _enqueue(comment_id)
+    # Committed and queued: from here on nothing is lost, since the sweeper re-sends what never reached the queue.
 
     receipt = receipt_for(app.settings.secret_key, comment_id)
     status_url = url_for("public.comment_status", comment_id=comment_id, receipt=receipt, _external=True)
@@ -85,55 +82,36 @@ def _open_site(site_name: str, policy: SitePolicy) -> SiteRef:
 
 
 def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, token_status: str) -> int:
-    """Insert the comment as `received` and commit; return its id.
+    """Insert the comment as `received`, commit and queue it; return its id.
 
-    The intake engine autocommits, so the INSERT is its own transaction: one round trip.
+    Comments in flight at once in this process share one INSERT and one LPUSH (`IntakeWriter`).
     """
-    try:
-        return _insert(site_id, submission, honeypot_filled, token_status)
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-        # A pooled connection died (the database restarted): the pool is now refreshed, so try once more.
-        return _insert(site_id, submission, honeypot_filled, token_status)
-
-
-def _insert(site_id: int, submission: CommentSubmission, honeypot_filled: bool, token_status: str) -> int:
-    # connect(), not begin(): on PostgreSQL the engine autocommits, and SQLAlchemy's transaction
-    # around the one INSERT only added a commit call through the pool (insert_comment commits on SQLite).
-    with services().intake_engine.connect() as connection:
-        if submission.parent is not None:
+    app = services()
+    if submission.parent is not None:
+        with app.intake_engine.connect() as connection:
             parent = connection.execute(
                 select(Comment.site_id, Comment.thread).where(Comment.id == submission.parent)
             ).first()
-            if parent is None or parent.site_id != site_id or parent.thread != submission.thread:
-                raise ApiError(422, "Some fields are invalid.", fields={"parent": "no such comment in this thread"})
-        return insert_comment(
-            connection,
-            {
-                "site_id": site_id,
-                "thread": submission.thread,
-                "parent_id": submission.parent,
-                "body": submission.body,
-                "author_name": submission.author_name or "",
-                "author_email": (submission.author_email or "").lower(),
-                "author_url": submission.author_url or "",
-                "page_url": submission.page_url or "",
-                "client_ip": request.remote_addr or "",
-                "user_agent": (request.user_agent.string or "")[:500],
-                "honeypot_filled": honeypot_filled,
-                "form_token_status": token_status,
-                "request_id": current_request_id(),
-                "enqueue_count": 1,
-            },
-        )
-
-
-def _enqueue(comment_id: int) -> None:
-    try:
-        enqueue_moderation(services().redis, comment_id, current_request_id())
-    except Exception as error:  # noqa: BLE001 - any broker failure is recovered by the sweeper
-        log.warning("intake.enqueue_failed", comment_id=comment_id, error=str(error))
+        if parent is None or parent.site_id != site_id or parent.thread != submission.thread:
+            raise ApiError(422, "Some fields are invalid.", fields={"parent": "no such comment in this thread"})
+    return app.intake_writer.store(
+        {
+            "site_id": site_id,
+            "thread": submission.thread,
+            "parent_id": submission.parent,
+            "body": submission.body,
+            "author_name": submission.author_name or "",
+            "author_email": (submission.author_email or "").lower(),
+            "author_url": submission.author_url or "",
+            "page_url": submission.page_url or "",
+            "client_ip": request.remote_addr or "",
+            "user_agent": (request.user_agent.string or "")[:500],
+            "honeypot_filled": honeypot_filled,
+            "form_token_status": token_status,
+            "request_id": current_request_id(),
+            "enqueue_count": 1,
+        }
+    )
 
 
 def _origin_of(url: str) -> str:

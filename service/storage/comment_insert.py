@@ -1,4 +1,4 @@
-"""The intake's INSERT of a new comment, on the DBAPI cursor on PostgreSQL: the hot path's one statement.
+"""The intake's INSERT of new comments, on the DBAPI cursor on PostgreSQL: the hot path's one statement.
 
 Why not `connection.execute(insert(...))`: SQLAlchemy's execution context, default processing and
 result around a one-row INSERT were most of its cost. Measured interleaved in one process on the
@@ -9,12 +9,16 @@ model's Python-side defaults for every column intake does not supply, so the two
 Errors are wrapped as SQLAlchemy would wrap them (a dead connection invalidates the pooled one and
 raises with `connection_invalidated`), so callers' retry and the 503 handlers see the same exceptions.
 
-SQLite (the embedded development database) keeps the plain Core statement.
+`insert_comments` writes a group of comments (see `service.intake.group_commit`) in one statement:
+one round trip and one WAL flush for all of them.
+
+SQLite (the embedded development database) keeps the plain Core statement, one row at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, insert
@@ -68,13 +72,61 @@ def insert_comment(connection: Connection, supplied: Mapping[str, Any]) -> int:
     On PostgreSQL the connection must autocommit (`storage.db.make_hot_path_engine`): the INSERT is
     its own transaction. On SQLite this commits the connection's transaction.
     """
-    values = {**supplied, **_SCALAR_DEFAULTS}
-    for name, default in _CALLED_DEFAULTS.items():
-        values[name] = default(None)
+    values = _with_defaults(supplied)
     if connection.dialect.name != "postgresql":
         comment_id: int = connection.execute(_CORE, values).scalar_one()
         connection.commit()
         return comment_id
+    rows = _execute(connection, POSTGRESQL_SQL, values)
+    return int(rows[0][0])
+
+
+def insert_comments(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert and commit the comments in one statement; return their ids in the order given.
+
+    If any row fails (say, its site was deleted meanwhile), none is stored and the error is
+    raised: the caller decides which row it was by trying them one at a time.
+    """
+    if len(rows) == 1 or connection.dialect.name != "postgresql":
+        return [insert_comment(connection, row) for row in rows]
+    params = {f"{name}_{n}": value for n, row in enumerate(rows) for name, value in _with_defaults(row).items()}
+    sql = _GROUP_SQL.get(len(rows)) or _GROUP_SQL.setdefault(len(rows), _group_sql(len(rows)))
+    # The ids come from the sequence in `position` order (the ORDER BY feeds the INSERT in that
+    # order), which is how SQLAlchemy's own "insertmanyvalues" matches RETURNING rows to parameter
+    # sets on PostgreSQL; sorting them restores the order of `rows`.
+    return sorted(int(row[0]) for row in _execute(connection, sql, params))
+
+
+def _with_defaults(supplied: Mapping[str, Any]) -> dict[str, Any]:
+    values = {**supplied, **_SCALAR_DEFAULTS}
+    for name, default in _CALLED_DEFAULTS.items():
+        values[name] = default(None)
+    return values
+
+
+_GROUP_SQL: dict[int, str] = {}
+
+
+def _group_sql(size: int) -> str:
+    """The single-row statement's VALUES repeated `size` times, numbered, and inserted in that order.
+
+    INSERT INTO comments (site_id, ...)
+    SELECT site_id, ... FROM (VALUES (%(site_id_0)s::BIGINT, ..., 0), (...)) AS grouped(site_id, ..., position)
+    ORDER BY position RETURNING comments.id
+    """
+    head, rest = POSTGRESQL_SQL.split(" VALUES ", 1)
+    row, returning = rest.rsplit(" RETURNING ", 1)
+    columns = head[head.index("(") + 1 : head.rindex(")")]
+    rows = [re.sub(r"%\((\w+)\)s", rf"%(\1_{n})s", row[:-1]) + f", {n})" for n in range(size)]
+    # S608: built from our own compiled statement; the values travel as parameters.
+    return (
+        f"{head} SELECT {columns} FROM (VALUES {', '.join(rows)}) AS grouped({columns}, position) "  # noqa: S608
+        f"ORDER BY position RETURNING {returning}"
+    )
+
+
+def _execute(connection: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
+    """Run one autocommitted statement on the DBAPI cursor; errors wrapped as SQLAlchemy wraps them."""
     raw = connection.connection
     driver = raw.driver_connection
     if not driver.autocommit:  # type: ignore[union-attr]
@@ -82,16 +134,16 @@ def insert_comment(connection: Connection, supplied: Mapping[str, Any]) -> int:
         raise RuntimeError("insert_comment needs an autocommit connection on PostgreSQL")
     cursor = driver.cursor()  # type: ignore[union-attr]
     try:
-        # prepare=True: PostgreSQL parses and plans the statement once per connection.
-        cursor.execute(POSTGRESQL_SQL, values, prepare=True)
-        row = cursor.fetchone()
+        # prepare=True: PostgreSQL parses and plans each statement (each group size) once per connection.
+        cursor.execute(sql, params, prepare=True)
+        return list(cursor.fetchall())
     except connection.dialect.loaded_dbapi.Error as error:
         invalidated = connection.dialect.is_disconnect(error, raw.dbapi_connection, cursor)
         if invalidated:
             connection.invalidate(error)
         raise DBAPIError.instance(
-            POSTGRESQL_SQL,
-            values,
+            sql,
+            params,
             error,
             connection.dialect.loaded_dbapi.Error,
             hide_parameters=connection.engine.hide_parameters,
@@ -100,5 +152,3 @@ def insert_comment(connection: Connection, supplied: Mapping[str, Any]) -> int:
         ) from error
     finally:
         cursor.close()
-    assert row is not None
-    return int(row[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -117,3 +118,20 @@ def test_service_reports_ready(http: httpx.Client) -> None:
     ready = http.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+def test_comments_posted_at_once_each_get_their_own_id_and_are_published_once(http: httpx.Client) -> None:
+    """Comments in flight together share one INSERT (group commit); each author must still get their own id."""
+    bodies = [f"Reader {n} thinks the council vote was a mistake, for reason number {n}." for n in range(40)]
+
+    def post(body: str) -> dict[str, Any]:
+        with httpx.Client(base_url=str(http.base_url), timeout=60) as own:
+            return submit(own, body, thread="article-busy")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        accepted = list(pool.map(post, bodies))
+
+    assert len({a["id"] for a in accepted}) == len(bodies)
+    wait_for(lambda: thread(http, "article-busy")["count"] == len(bodies), timeout=60, what="all 40 published")
+    shown = {c["id"]: c["body"] for c in thread(http, "article-busy")["comments"]}
+    assert [shown[a["id"]] for a in accepted] == bodies

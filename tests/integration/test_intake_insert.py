@@ -1,19 +1,24 @@
-"""The intake's raw INSERT (service.storage.comment_insert): the ORM's defaults, and SQLAlchemy's errors."""
+"""The intake's raw INSERT (service.storage.comment_insert) and its groups: defaults, ids, errors, the queue."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+import redis
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
-from service.storage.comment_insert import insert_comment
+from service.intake.writer import IntakeWriter
+from service.storage.comment_insert import insert_comment, insert_comments
 from service.storage.db import make_engine, make_hot_path_engine
 from service.storage.models import Comment, Site
+from service.structured_logs import REQUEST_ID_HEADER
+from workers import names
 
 
 def supplied(site_id: int) -> dict[str, Any]:
@@ -81,3 +86,53 @@ def test_a_dead_connection_is_invalidated_and_the_next_checkout_works(
         assert session.scalar(select(Comment.id).where(Comment.id == comment_id)) == comment_id
     engine.dispose()
     admin.dispose()
+
+
+def test_a_group_insert_returns_each_rows_own_id(
+    settings: Settings, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    engine = make_hot_path_engine(settings.database_url, make_engine(settings.database_url))
+    rows = [{**supplied(site.id), "body": f"comment number {n}", "thread": f"t{n % 3}"} for n in range(7)]
+    with engine.connect() as connection:
+        ids = insert_comments(connection, rows)
+    with sessions() as session:
+        stored = {c.id: (c.body, c.thread) for c in session.scalars(select(Comment).where(Comment.id.in_(ids)))}
+    assert [stored[comment_id] for comment_id in ids] == [(row["body"], row["thread"]) for row in rows]
+    engine.dispose()
+
+
+def test_a_group_with_one_bad_row_stores_nothing(
+    settings: Settings, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    engine = make_hot_path_engine(settings.database_url, make_engine(settings.database_url))
+    rows = [supplied(site.id), supplied(2**40), supplied(site.id)]
+    if make_url(settings.database_url).get_backend_name() != "postgresql":
+        pytest.skip("on SQLite the rows are inserted one at a time")
+    with engine.connect() as connection, pytest.raises(IntegrityError):
+        insert_comments(connection, rows)
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Comment)) == 0
+    engine.dispose()
+
+
+def test_the_writer_stores_and_queues_the_good_rows_of_a_group_and_fails_only_the_bad_one(
+    settings: Settings, site: Site, sessions: sessionmaker[Session], redis_client: redis.Redis
+) -> None:
+    engine = make_hot_path_engine(settings.database_url, make_engine(settings.database_url))
+    writer = IntakeWriter(engine, redis_client)
+    rows = [
+        {**supplied(site.id), "body": "first", "request_id": "req-first"},
+        {**supplied(2**40), "body": "no such site"},
+        {**supplied(site.id), "body": "third", "request_id": "req-third"},
+    ]
+    outcomes = writer._write(rows)
+    assert isinstance(outcomes[1], IntegrityError)
+    first, third = outcomes[0], outcomes[2]
+    assert isinstance(first, int) and isinstance(third, int)
+    with sessions() as session:
+        assert session.scalars(select(Comment.body).order_by(Comment.id)).all() == ["first", "third"]
+    # One task message per stored comment, the first pushed first (the workers pop from the right).
+    queued = [json.loads(message) for message in reversed(redis_client.lrange(names.QUEUE, 0, -1))]
+    assert [message["headers"]["argsrepr"] for message in queued] == [f"[{first}]", f"[{third}]"]
+    assert [message["headers"][REQUEST_ID_HEADER] for message in queued] == ["req-first", "req-third"]
+    engine.dispose()

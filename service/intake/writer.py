@@ -1,0 +1,80 @@
+"""Store accepted comments and queue them, in groups: one INSERT and one LPUSH for all in flight.
+
+The order per group is the intake's promise: the rows are committed before anyone is answered
+`202`, and pushed to the queue only after the commit. A push that fails loses nothing: the rows
+are committed as `received`, and the sweeper re-sends them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import redis
+import structlog
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from service import metrics
+from service.intake.group_commit import GroupCommit
+from service.storage.comment_insert import insert_comments
+from workers.publisher import enqueue_moderation
+
+log = structlog.get_logger(__name__)
+
+Row = Mapping[str, Any]
+
+
+class IntakeWriter:
+    """One per web process: `store(row)` returns the new comment's id once it is committed."""
+
+    def __init__(self, engine: Engine, broker: redis.Redis, max_group: int = 32) -> None:
+        self._engine = engine
+        self._broker = broker
+        self._group: GroupCommit[Row, int] = GroupCommit(self._write, max_group)
+
+    def store(self, row: Row) -> int:
+        """Insert the comment (the columns `comment_insert.SUPPLIED`), commit, queue it; return its id."""
+        return self._group.submit(row)
+
+    def _write(self, rows: list[Row]) -> Sequence[int | BaseException]:
+        metrics.INTAKE_GROUP_SIZE.observe(len(rows))
+        try:
+            outcomes: Sequence[int | BaseException] = self._insert(rows)
+        except DBAPIError as error:
+            if len(rows) == 1 or error.connection_invalidated:
+                raise
+            # One row spoiled the statement (its site was deleted, say): find it, store the others.
+            outcomes = [self._insert_or_error(row) for row in rows]
+        pairs = zip(outcomes, rows, strict=True)
+        stored = [(outcome, row["request_id"]) for outcome, row in pairs if isinstance(outcome, int)]
+        if stored:
+            self._enqueue(stored)
+        return outcomes
+
+    def _insert(self, rows: list[Row]) -> list[int]:
+        try:
+            return self._insert_once(rows)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            # A pooled connection died (the database restarted): the pool is now refreshed, so try once more.
+            return self._insert_once(rows)
+
+    def _insert_once(self, rows: list[Row]) -> list[int]:
+        # connect(), not begin(): on PostgreSQL the engine autocommits, so the INSERT is its own
+        # transaction (insert_comments commits on SQLite).
+        with self._engine.connect() as connection:
+            return insert_comments(connection, rows)
+
+    def _insert_or_error(self, row: Row) -> int | BaseException:
+        try:
+            return self._insert([row])[0]
+        except DBAPIError as error:
+            return error
+
+    def _enqueue(self, stored: list[tuple[int, str]]) -> None:
+        try:
+            enqueue_moderation(self._broker, stored)
+        except Exception as error:  # noqa: BLE001 - any broker failure is recovered by the sweeper
+            log.warning("intake.enqueue_failed", comment_ids=[comment_id for comment_id, _ in stored], error=str(error))
