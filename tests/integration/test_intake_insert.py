@@ -18,6 +18,7 @@ from service.storage.comment_insert import insert_comment, insert_comments
 from service.storage.db import make_engine, make_hot_path_engine
 from service.storage.models import Comment, Site
 from service.structured_logs import REQUEST_ID_HEADER
+from tests.support import claim_redis_db
 from workers import names
 
 
@@ -116,10 +117,14 @@ def test_a_group_with_one_bad_row_stores_nothing(
 
 
 def test_the_writer_stores_and_queues_the_good_rows_of_a_group_and_fails_only_the_bad_one(
-    settings: Settings, site: Site, sessions: sessionmaker[Session], redis_client: redis.Redis
+    settings: Settings, site: Site, sessions: sessionmaker[Session], redis_url: str
 ) -> None:
+    # A Redis database of its own: the session's Celery worker would take the messages off the shared one.
+    base = redis_url.rsplit("/", 1)[0]
+    broker = redis.Redis.from_url(f"{base}/{claim_redis_db(base)}")
+    broker.delete(names.QUEUE)
     engine = make_hot_path_engine(settings.database_url, make_engine(settings.database_url))
-    writer = IntakeWriter(engine, redis_client)
+    writer = IntakeWriter(engine, broker)
     rows = [
         {**supplied(site.id), "body": "first", "request_id": "req-first"},
         {**supplied(2**40), "body": "no such site"},
@@ -132,7 +137,8 @@ def test_the_writer_stores_and_queues_the_good_rows_of_a_group_and_fails_only_th
     with sessions() as session:
         assert session.scalars(select(Comment.body).order_by(Comment.id)).all() == ["first", "third"]
     # One task message per stored comment, the first pushed first (the workers pop from the right).
-    queued = [json.loads(message) for message in reversed(redis_client.lrange(names.QUEUE, 0, -1))]
+    queued = [json.loads(message) for message in reversed(broker.lrange(names.QUEUE, 0, -1))]
     assert [message["headers"]["argsrepr"] for message in queued] == [f"[{first}]", f"[{third}]"]
     assert [message["headers"][REQUEST_ID_HEADER] for message in queued] == ["req-first", "req-third"]
+    broker.delete(names.QUEUE)
     engine.dispose()

@@ -54,6 +54,15 @@ def test_api_runs_gunicorn_on_the_wsgi_app_that_exists() -> None:
     assert importlib.util.find_spec(module_name) is not None
 
 
+def test_api_runs_under_the_same_gunicorn_settings_as_sift_dev_and_the_tests() -> None:
+    command = command_of("api")
+    assert command[command.index("--config") + 1] == "python:config.gunicorn"
+    settings = importlib.import_module("config.gunicorn")
+    # Group commit needs a worker that serves several requests at once.
+    assert settings.worker_class == "gevent"
+    assert importlib.util.find_spec("gevent") is not None
+
+
 @pytest.mark.parametrize(("service", "subcommand"), [("worker", "worker"), ("beat", "beat")])
 def test_celery_processes_run_the_celery_app_that_exists(service: str, subcommand: str) -> None:
     command = command_of(service)
