@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import structlog
 from flask import Blueprint, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Row, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from config.sites import SitePolicy
 from service import metrics
@@ -62,7 +62,7 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
         # The cached site was deleted (and perhaps re-created) since we read it: read it again once.
         app.sites.forget(site_name)
         comment_id = _store(_open_site(site_name, policy).id, submission, honeypot_filled, token_status)
-    # Committed and queued: from here on nothing is lost, since the sweeper re-sends what never reached the queue.
+    # Committed: from here on nothing is lost, since the sweeper re-sends what never reached the queue.
 
     receipt = receipt_for(app.settings.secret_key, comment_id)
     status_url = url_for("public.comment_status", comment_id=comment_id, receipt=receipt, _external=True)
@@ -88,10 +88,7 @@ def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, t
     """
     app = services()
     if submission.parent is not None:
-        with app.intake_engine.connect() as connection:
-            parent = connection.execute(
-                select(Comment.site_id, Comment.thread).where(Comment.id == submission.parent)
-            ).first()
+        parent = _parent_of_reply(submission.parent)
         if parent is None or parent.site_id != site_id or parent.thread != submission.thread:
             raise ApiError(422, "Some fields are invalid.", fields={"parent": "no such comment in this thread"})
     return app.intake_writer.store(
@@ -112,6 +109,19 @@ def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, t
             "enqueue_count": 1,
         }
     )
+
+
+def _parent_of_reply(parent_id: int) -> Row[int, str] | None:
+    statement = select(Comment.site_id, Comment.thread).where(Comment.id == parent_id)
+    try:
+        with services().intake_engine.connect() as connection:
+            return connection.execute(statement).first()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    # A pooled connection died (the database restarted): the pool is now refreshed, so try once more.
+    with services().intake_engine.connect() as connection:
+        return connection.execute(statement).first()
 
 
 def _origin_of(url: str) -> str:
