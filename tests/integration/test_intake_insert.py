@@ -142,3 +142,20 @@ def test_the_writer_stores_and_queues_the_good_rows_of_a_group_and_fails_only_th
     assert [message["headers"][REQUEST_ID_HEADER] for message in queued] == ["req-first", "req-third"]
     broker.delete(names.QUEUE)
     engine.dispose()
+
+
+def test_a_group_refuses_a_value_too_long_for_its_column_as_a_single_insert_does(
+    settings: Settings, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    engine = make_hot_path_engine(settings.database_url, make_engine(settings.database_url))
+    too_long = {**supplied(site.id), "client_ip": "1" * 65}  # comments.client_ip is VARCHAR(64)
+    if make_url(settings.database_url).get_backend_name() != "postgresql":
+        pytest.skip("SQLite does not enforce VARCHAR lengths")
+    with engine.connect() as connection:
+        with pytest.raises(DBAPIError):
+            insert_comment(connection, too_long)
+        with pytest.raises(DBAPIError):
+            insert_comments(connection, [supplied(site.id), too_long])
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Comment)) == 0
+    engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -132,3 +133,25 @@ def test_intake_keeps_accepting_and_limiting_while_redis_is_down(
     assert answers == [202, 202, 202, 202, 429, 429]
     assert stored_comments(sessions) == 4
     assert ready.status_code == 503 and ready.json()["checks"]["redis"].startswith("unavailable")
+
+
+@pytest.mark.slow
+def test_requests_arriving_together_in_one_process_get_exactly_the_limit(
+    service_env: dict[str, str], site: Site, sessions: sessionmaker[Session], tmp_root: object
+) -> None:
+    # One gevent worker serves them all at once: their limiter calls and INSERTs go to Redis and
+    # PostgreSQL in groups, and the shared window must still count each of them.
+    env = dict(service_env, SIFT_RATE_LIMIT_INTAKE="12/minute")
+    server, base_url = start_gunicorn(env, tmp_root, workers=1)  # type: ignore[arg-type]
+    try:
+
+        def post(_: int) -> int:
+            with httpx.Client(base_url=base_url, timeout=30) as http:
+                return http.post("/v1/sites/demo/comments", json=COMMENT).status_code
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            answers = list(pool.map(post, range(40)))
+    finally:
+        server.stop()
+    assert sorted(answers) == [202] * 12 + [429] * 28
+    assert stored_comments(sessions) == 12
