@@ -137,7 +137,7 @@ def _execute(connection: Connection, sql: str, params: dict[str, Any]) -> list[A
         raise RuntimeError("insert_comment needs an autocommit connection on PostgreSQL")
     cursor = driver.cursor()  # type: ignore[union-attr]
     try:
-        # prepare=True: PostgreSQL parses and plans each statement (each group size) once per connection.
+        # prepare=True: PostgreSQL parses and plans each of the two statements once per connection.
         cursor.execute(sql, params, prepare=True)
         return list(cursor.fetchall())
     except connection.dialect.loaded_dbapi.Error as error:
