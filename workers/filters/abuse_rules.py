@@ -16,7 +16,8 @@ _YOU = r"(?:you|u|ya|yu|thou|ye)"
 _YOU_ARE = rf"(?:{_YOU}\s*(?:are|r|'re|re|\u2019re|is|were)|ur|you'?re|youre|yo?u\s+r)"
 _A = (
     r"(?:(?:a|an|such\s+an?|so|the|one|total|complete|real|absolute|utter|fucking|fuckin|big|little|stupid|"
-    r"pathetic|dumb|sad|worthless|ignorant|lazy|useless|ugly|fat|disgusting|filthy|dirty|lying|sick)\s+){0,3}"
+    r"pathetic|dumb|sad|worthless|ignorant|lazy|useless|ugly|fat|disgusting|filthy|dirty|lying|sick|braindead|"
+    r"brain-dead|brainless|spineless|gutless|clueless|inbred|miserable|delusional|deranged|arrogant|smug)\s+){0,3}"
 )
 
 # Nouns that insult a person whoever says them; plural forms included.
@@ -138,7 +139,19 @@ _BODY = (
 )
 _HARM = (
     rf"(?:{_VIOLENCE}(?:s|ed|ing)?\s+{_TARGET}|{_HARMS}(?:s|ed|ing)?\s+(?:{_PERSON}(?!\s+(?:in|at|on|with|by|over|for)\b)|{_BODY})|"
-    rf"beat(?:s|ing)?\s+{_PERSON}\s+(?:up|to\s+death|senseless|bloody))"
+    rf"beat(?:s|ing)?\s+{_PERSON}\s+(?:up|to\s+death|senseless|bloody)|"
+    rf"beat(?:s|ing)?\s+the\s+(?:living\s+)?(?:hell|shit|crap|fuck|snot|daylights)\s+out\s+of\s+{_PERSON})"
+)
+# Who takes part in the conversation: the reader addressed, and the article's author. Calls for
+# their death or mutilation hold; the same words about a convicted criminal ("the shooter should be
+# executed") are an opinion on punishment and publish.
+_PARTICIPANT = (
+    r"(?:you|u|ya|you\s+people|you\s+guys|y'?all|people\s+like\s+(?:you|u)|"
+    r"(?:the|this)\s+(?:author|writer|journalist|reporter|editor|poster|op|moderator|mod))"
+)
+_DONE_TO_A_PERSON = (
+    r"killed|shot|hanged|hung|raped|executed|beaten|lynched|stabbed|gassed|burned|exterminated|castrated|"
+    r"beheaded|tortured|put\s+down"
 )
 # Who speaks a threat: I, we, and their contractions ("I'll", "we'd", "imma").
 _SPEAKER = r"(?:i|we|i'?m|we'?re|i\s+am|we\s+are|imma|ima|i'?ma|i'?ll|we'?ll|i'?d|we'?d)"
@@ -166,14 +179,14 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "threats",
         "threat of violence",
-        rf"\b{_SPEAKER}\s+(?:{_INTENT}\s+)?(?:\w+\s+)?(?:come\s+and\s+|find\s+and\s+)?{_HARM}\b",
+        rf"\b{_SPEAKER}\s+(?:{_INTENT}\s+)?(?:\w+\s+)?(?:come\s+and\s+|find\s+(?:you\s+|u\s+)?and\s+)?{_HARM}\b",
         0.95,
         _VIOLENCE_TRIGGERS,
     ),
     _rule(
         "threats",
         "threat against a place",
-        rf"\b{_SPEAKER}\s+(?:{_INTENT}\s+)?"
+        rf"\b(?:{_SPEAKER}\s+(?:{_INTENT}\s+)?|(?:someone|somebody)\s+(?:should|needs?\s+to|ought\s+to)\s+)"
         rf"(?:bomb|blow\s+up|shoot\s+up|burn\s+down|set\s+fire\s+to|torch|attack)\s+{_PLACE}\b",
         0.95,
         "bomb blow shoot burn set torch attack",
@@ -236,8 +249,8 @@ RULES: tuple[Rule, ...] = (
         "wish of death or harm",
         r"\b(?:i\s+)?(?:hope|wish|pray)\s+(?:that\s+)?(?:you|u|he|she|they|(?:your|ur)\s+\w+)\s+(?:\w+\s+)?(?:die|dies|dead|get\s+(?:killed|shot|raped|cancer|hit)|gets\s+(?:killed|shot|raped|cancer)|burn|rots?|suffers?|contract\s+\w+)\b|"
         r"\b(?:you|u|he|she|they)\s+(?:deserves?|ought)\s+to\s+(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten))\b|"
-        r"\b(?:you|u|ya|people\s+like\s+(?:you|u)|(?:the|this)\s+(?:author|writer|journalist|reporter|editor))\s+"
-        r"(?:all\s+)?(?:should|needs?\s+to|ought\s+to)\s+(?:all\s+)?(?:die|be\s+(?:killed|shot|hanged|hung|raped|executed|beaten|lynched|stabbed|gassed|burned))\b|"
+        rf"\b{_PARTICIPANT}\s+(?:(?:is|are|'re|r)\s+[^.!?]{{1,50}}?\s+and\s+)?"
+        rf"(?:all\s+)?(?:should|needs?\s+to|ought\s+to|deserves?\s+to)\s+(?:all\s+)?(?:die|be\s+(?:{_DONE_TO_A_PERSON}))\b|"
         r"\bi\s+suggest\s+you\s+(?:die|contract|get\s+cancer)\b|"
         rf"\b(?:hope|wish|pray)\s+(?:that\s+)?(?:someone|somebody|someday\s+someone)\s+(?:\w+\s+)?{_HARM}\b",
         0.9,
@@ -249,10 +262,10 @@ RULES: tuple[Rule, ...] = (
         "telling someone to harm themselves",
         r"\b(?:kys|kill\s+(?:your|ur|yo|ya|urr)\s*self|hang\s+(?:your|ur)\s*self|"
         r"(?:go|just)\s+(?:and\s+)?(?:die|kill\s+(?:your|ur)self|jump\s+off\s+a\s+\w+|drink\s+bleach)|"
-        r"drop\s+dead|die\s+in\s+a\s+(?:fire|hole|ditch|gutter)|(?:^|(?<=[.!?]\s))(?:(?:go\s+)?get\s+(?:raped|shot|stabbed)|die\s+(?:soon|already|slowly))|(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|covid)\s+and\s+die|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
+        r"drop\s+dead|die\s+in\s+a\s+(?:fire|hole|ditch|gutter)|(?:your|ur)\s+(?:mom|mother|mama|parents)\s+should\s+have\s+(?:aborted|swallowed)\s+(?:you|u)|(?:you|u)\s+should\s+have\s+been\s+aborted|(?:^|(?<=[.!?]\s))(?:(?:go\s+)?get\s+(?:raped|shot|stabbed)|die\s+(?:soon|already|slowly))|(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|covid)\s+and\s+die|neck\s+(?:your|ur)self|slit\s+(?:your|ur)\s+wrists?|end\s+(?:your|ur)\s+(?:own\s+)?life|"
         r"(?:the\s+)?world\s+(?:would\s+be|is)\s+better\s+(?:off\s+)?without\s+you|nobody\s+(?:would\s+)?(?:miss|misses|likes?|loves?|cares?\s+about)\s+you)\b",
         0.95,
-        "kys kill hang die jump drink drop neck slit end world nobody raped shot stabbed",
+        "kys kill hang die jump drink drop neck slit end world nobody raped shot stabbed aborted swallowed",
     ),
     _rule(
         "harassment",

@@ -12,7 +12,7 @@ character map, in Python.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from workers.filters.lexicon import BETTER_PROFANITY_CHARS, EXTRA_CHARS
@@ -28,6 +28,7 @@ _SPACED = re.compile(rf"(?<!{_WORD_CHAR})(?:{_WORD_CHAR}[\s.\-_,~/\\:;]{{1,3}}){
 # Words cut by punctuation into short pieces: `fu.ck`, `sh-it`, `ass_hole`.
 _CUT = re.compile(rf"(?<!{_WORD_CHAR}){_WORD_CHAR}{{1,5}}(?:[.\-'~]+{_WORD_CHAR}{{1,5}})+(?!{_WORD_CHAR})")
 _SEPARATORS = re.compile(r"[^\w@$*!|+€§¢]|_")
+_GAP = re.compile(r"[\s.\-_,~/\\:;]+")
 # A letter written three times or more in a row: `fuuuck`, `shiiiit`.
 _STRETCHED = re.compile(r"([\w@$*!|+])\1\1")
 _RUNS = re.compile(r"(.)\1+")
@@ -179,14 +180,14 @@ class ProfanityMatcher:
                     WordMatch(listed, self.vocabulary[listed], match.start(), match.end(), ""),
                 )
         known: dict[str, list[tuple[str, tuple[str, str, str]]]] = {}
-        for pattern, how_text in ((_SPACED, "separated"), (_CUT, "separated")):
+        for pattern in (_SPACED, _CUT):
             for match in pattern.finditer(text):
-                joined = _SEPARATORS.sub("", match.group())
-                if joined not in known:
-                    known[joined] = self._words_in({joined}, separated=True)
-                for _token, how in known[joined]:
-                    key = (match.start(), match.end())
-                    found.setdefault(key, WordMatch(how[0], how[1], key[0], key[1], _join_how(how_text, how[2])))
+                for key in _spaced_words(match) if pattern is _SPACED else ((match.start(), match.end()),):
+                    joined = _SEPARATORS.sub("", text[key[0] : key[1]])
+                    if joined not in known:
+                        known[joined] = self._words_in({joined}, separated=True)
+                    for _token, how in known[joined]:
+                        found.setdefault(key, WordMatch(how[0], how[1], key[0], key[1], _join_how("separated", how[2])))
         return _outermost(found)
 
     def _words_in(self, tokens: Iterable[str], separated: bool = False) -> list[tuple[str, tuple[str, str, str]]]:
@@ -262,3 +263,21 @@ def _outermost(found: Mapping[tuple[int, int], WordMatch]) -> list[WordMatch]:
             continue
         kept.append(match)
     return kept
+
+
+def _spaced_words(match: re.Match[str]) -> Iterator[tuple[int, int]]:
+    """A run of spaced letters as a whole, and, when its gaps differ in width, each stretch between
+    the widest ones: `f u c k   y o u` is two words, and neither reads as one when joined."""
+    yield match.start(), match.end()
+    widths = [len(gap.group()) for gap in _GAP.finditer(match.group())]
+    widest = max(widths)
+    if widest == min(widths):
+        return
+    start = match.start()
+    for gap in _GAP.finditer(match.group()):
+        if len(gap.group()) == widest:
+            if match.start() + gap.start() - start > 1:
+                yield start, match.start() + gap.start()
+            start = match.start() + gap.end()
+    if match.end() - start > 1:
+        yield start, match.end()

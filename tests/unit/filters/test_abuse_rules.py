@@ -62,6 +62,15 @@ from tests.unit.filters.filter_support import decide, flagged_by
         ("WTF is the matter with you?!", "harassment"),
         ("I will be there only to piss on your grave.", "harassment"),
         ("Always good to have the ignorant getting together. Die soon", "harassment"),
+        ("you're a braindead moron", "insults"),
+        ("You are a spineless coward.", "insults"),
+        ("your mother should have aborted you", "harassment"),
+        ("I'm going to find you and beat the living hell out of you", "threats"),
+        ("we will beat the shit out of him", "threats"),
+        ("Someone should burn down your house with you in it.", "threats"),
+        ("You people are animals and should be exterminated.", "threats"),
+        ("The author is a pedophile and should be castrated.", "threats"),
+        ("you should be tortured", "threats"),
     ],
 )
 def test_threats_harassment_and_insults_without_swear_words_are_held(comment, filter_id):
@@ -111,6 +120,11 @@ def test_threats_harassment_and_insults_without_swear_words_are_held(comment, fi
         "I'm a loser at chess, honestly.",
         "Farmers raise cows, pigs.",
         "Protesters chanted death to the president outside the palace.",
+        "The senator is a smug career politician.",
+        "The shooter is a monster and should be executed, the victims' families said.",
+        "Someone should burn down the old rules and start again.",
+        "The team will beat the hell out of last season's record.",
+        "Were you born before the internet? Your parents should have told you about dial-up.",
     ],
 )
 def test_reporting_and_ordinary_speech_publish(comment):

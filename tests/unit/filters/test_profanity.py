@@ -165,6 +165,13 @@ def test_disguised_swearing_is_held_even_as_emphasis(family, disguised):
     assert decide(disguised).action.value == "hold", family
 
 
+def test_spaced_letters_with_wider_gaps_between_words_are_read_word_by_word():
+    assert words("f u c k   y o u   a s s h o l e") == ["fuck", "asshole"]
+    # Evenly spaced letters are read as one word only: this stays unread, rather than guessed at.
+    assert words("f u c k y o u a s s h o l e") == []
+    assert words("c l a s s   a c t") == []
+
+
 def test_a_site_can_treat_expletives_as_strong_words():
     assert decide("Holy shit, 2 billion views.", {"filters": {"profanity": {"expletives": []}}}).action.value == "hold"
 
