@@ -142,6 +142,7 @@ _HARM = (
     rf"beat(?:s|ing)?\s+{_PERSON}\s+(?:up|to\s+death|senseless|bloody)|"
     rf"beat(?:s|ing)?\s+the\s+(?:living\s+)?(?:hell|shit|crap|fuck|snot|daylights)\s+out\s+of\s+{_PERSON})"
 )
+_CALLED_NAMES = "people called names"
 # Who takes part in the conversation: the reader addressed, and the article's author. Calls for
 # their death or mutilation hold; the same words about a convicted criminal ("the shooter should be
 # executed") are an opinion on punishment and publish.
@@ -313,7 +314,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "insults",
-        "people called names",
+        _CALLED_NAMES,
         rf"\b(?:you|u|ya|these|those|bunch\s+of|such|what|stupid|fucking|complete|total|utter|an?)\s+(?:an?\s+)?{_A}(?:[a-z]+-[a-z]+\s+)?(?:{_INSULT_STANDALONE})\b",
         0.7,
         _INSULT_TRIGGERS,
@@ -344,7 +345,7 @@ def find_rules(text: str, words: frozenset[str], filter_id: str) -> list[RuleMat
     rules = [rule for rule in RULES if rule.filter_id == filter_id and not rule.triggers.isdisjoint(words)]
     if not rules:
         return []
-    return _outside_reported_quotes(text, _matches(text, rules))
+    return _outside_reported_name_calling(text, _outside_reported_quotes(text, _matches(text, rules)))
 
 
 def _matches(text: str, rules: list[Rule]) -> list[RuleMatch]:
@@ -390,3 +391,18 @@ def _outside_reported_quotes(text: str, matches: list[RuleMatch]) -> list[RuleMa
     if _REPORTING.isdisjoint(_WORD.findall(outside)):
         return matches
     return [match for match in matches if not any(start <= match.start and match.end <= end for start, end in quotes)]
+
+
+# "He called the reporter an idiot", "my uncle calls every Democrat an idiot": name-calling reported,
+# not done. "I call you an idiot" is done to the reader, and holds.
+_CALLS_SOMEONE = re.compile(r"\bcall(?:s|ed|ing)?\s+(?!(?:you|u|ya|yourself|yourselves)\b)(?:[\w'-]+\s+){1,3}$")
+
+
+def _outside_reported_name_calling(text: str, matches: list[RuleMatch]) -> list[RuleMatch]:
+    """Drop "people called names" matches that a verb of calling reports (see `_CALLS_SOMEONE`)."""
+    return [
+        match
+        for match in matches
+        if match.rule.label != _CALLED_NAMES
+        or _CALLS_SOMEONE.search(text, max(0, match.start - 60), match.start) is None
+    ]

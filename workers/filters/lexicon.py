@@ -100,6 +100,17 @@ EXTRA_WORDS: tuple[str, ...] = (
     "towelheads", "zipperheads", "sandniggers", "fudgepacker", "fudgepackers", "fudge packer", "fudge packers",
 )  # fmt: skip
 
+# Slurs against a people, a faith, a sexuality or a gender identity. Named to talk about them
+# ("the word 'retard' should never be used" publishes), they still hold: written out in full they
+# wound whoever reads them, and sites ask for "the n-word" instead.
+GROUP_SLURS: frozenset[str] = frozenset(
+    {"nigger", "niggers", "nigga", "niggas", "nigguh", "negro", "negroes", "wigger", "wiggers", "faggot",
+     "faggots", "fag", "fags", "dyke", "dykes", "tranny", "trannies", "kike", "kikes", "spic", "spics",
+     "chink", "chinks", "gook", "gooks", "wetback", "wetbacks", "beaner", "beaners", "coon", "coons",
+     "raghead", "ragheads", "towelhead", "towelheads", "sandnigger", "sandniggers", "zipperhead",
+     "zipperheads", "fudgepacker", "fudgepackers"}
+)  # fmt: skip
+
 # Strong stems whose inflections and compounds are the same word ("fucking" is "fuck"),
 # unlike ordinary verbs in the list ("killed" is not "kill").
 INFLECTED_STEMS: tuple[str, ...] = (

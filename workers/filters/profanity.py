@@ -11,6 +11,7 @@ from workers.filters.analysis import analyze
 from workers.filters.base import Action, Category, CommentInput, Context, Span, Verdict
 from workers.filters.lexicon import (
     EXTRA_WORDS,
+    GROUP_SLURS,
     INFLECTED_STEMS,
     INNOCENT_NEXT_WORDS,
     INNOCENT_PREVIOUS_WORDS,
@@ -52,6 +53,8 @@ _NOT_CURSED = frozenset(
 # After "the" an expletive is an exclamation: "what the fuck", "the fuck out".
 _THE = frozenset({"the", "da", "tha", "teh"})
 _NEXT_WORD_PLAIN = re.compile(r"[ \t]+([^\W_]+)")
+# A word named rather than used: "the word 'retard' should never be used", "the term \"fag\" is a slur".
+_NAMING = re.compile(r"\b(?:the|that|this)\s+(?:word|term|slur|insult|epithet)\s*[:,]?\s*['\"\u2018\u201c]?$")
 
 
 def is_aimed(match: WordMatch, text: str, mild: bool = False) -> bool:
@@ -84,6 +87,24 @@ def is_aimed(match: WordMatch, text: str, mild: bool = False) -> bool:
     if match.word in _CURSES_ANYTHING:
         return word not in _NOT_CURSED
     return match.word in _CURSES_PEOPLE and word in _PEOPLE
+
+
+def is_mentioned(match: WordMatch, normalized: NormalizedText) -> bool:
+    """Tell whether a plainly written word is named as a word, to talk about it, and aimed at no one.
+
+    Arguing about a word ("the word 'retard' should never be used") is speech a political site
+    keeps; "the word retard describes you" is aimed, a disguised spelling is not a mention, and
+    a slur against a group (`GROUP_SLURS`) holds however it is framed.
+    """
+    if match.word in GROUP_SLURS or match.stem in GROUP_SLURS:
+        return False
+    text = normalized.text
+    if _NAMING.search(text, max(0, match.start - 30), match.start) is None or is_disguised(match, normalized):
+        return False
+    before = text[max(0, match.start - 60) : match.start]
+    ends = list(_SENTENCE_END.finditer(before))
+    sentence_before = _WORD.findall(before[ends[-1].end() :] if ends else before)
+    return _SECOND_PERSON.isdisjoint(sentence_before) and not is_aimed(match, text)
 
 
 def is_disguised(match: WordMatch, normalized: NormalizedText) -> bool:
@@ -186,9 +207,13 @@ class ProfanityFilter:
         self.matcher = matcher_for(policy.extra_words, policy.allowed_words)
 
     def find(self, body: str) -> list[WordMatch]:
-        """Return the listed words in a body that are not innocent in their place."""
+        """Return the listed words in a body that are not innocent in their place, nor only mentioned."""
         normalized = analyze(body).normalized
-        return [match for match in self.matcher.find(normalized) if not is_innocent(match, normalized)]
+        return [
+            match
+            for match in self.matcher.find(normalized)
+            if not is_innocent(match, normalized) and not is_mentioned(match, normalized)
+        ]
 
     def _is_mild(self, match: WordMatch, normalized: NormalizedText) -> bool:
         """Mild swearing, or an expletive written plainly: either one only when aimed at no one."""

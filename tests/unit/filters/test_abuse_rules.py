@@ -71,6 +71,8 @@ from tests.unit.filters.filter_support import decide, flagged_by
         ("You people are animals and should be exterminated.", "threats"),
         ("The author is a pedophile and should be castrated.", "threats"),
         ("you should be tortured", "threats"),
+        ("I call you an idiot because you are one.", "insults"),
+        ("I'd call that an idiot move by an idiot.", "insults"),
     ],
 )
 def test_threats_harassment_and_insults_without_swear_words_are_held(comment, filter_id):
@@ -125,6 +127,8 @@ def test_threats_harassment_and_insults_without_swear_words_are_held(comment, fi
         "Someone should burn down the old rules and start again.",
         "The team will beat the hell out of last season's record.",
         "Were you born before the internet? Your parents should have told you about dial-up.",
+        "My uncle calls every Democrat an idiot at Thanksgiving. It's exhausting.",
+        "He called the reporter an idiot on live TV, which was unprofessional.",
     ],
 )
 def test_reporting_and_ordinary_speech_publish(comment):

@@ -172,6 +172,32 @@ def test_spaced_letters_with_wider_gaps_between_words_are_read_word_by_word():
     assert words("c l a s s   a c t") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The word 'retard' should never be used to describe people with disabilities.",
+        'The term "bitch" is sexist, and the senator knew it.',
+        "I'm trying to take the word bitch out of my vocabulary.",
+    ],
+)
+def test_a_word_named_to_talk_about_it_publishes(text):
+    assert decide(text).action.value == "publish"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the word retard describes you perfectly",
+        "you are the word retard",
+        "The word r3tard is what they are",  # disguised: not a mention
+        'The term "faggot" is a slur and the coach should be fired for using it.',  # slurs hold however framed
+        "retard",
+    ],
+)
+def test_a_word_named_but_aimed_disguised_or_a_slur_still_holds(text):
+    assert decide(text).action.value == "hold"
+
+
 def test_a_site_can_treat_expletives_as_strong_words():
     assert decide("Holy shit, 2 billion views.", {"filters": {"profanity": {"expletives": []}}}).action.value == "hold"
 
