@@ -123,24 +123,27 @@ PATTERNS: tuple[SpamPattern, ...] = (
     ),
     _pattern(
         "money offer",
-        r"(?:make|earn|making|earning)\s+(?:\$?\d+\S*\s+)?(?:real\s+)?(?:money|cash|dollars)|(?:make|made|earn|earned|making|earning)\s+\$?\d+\S*\s+(?:(?:a|per|every|last|this)\s+(?:day|week|month|hour)|(?:in|within)\s+\d+\s+(?:days|hours|weeks))|work(?:ing)?\s+(?:from\s+home|online\s+from)|(?:extra|easy|fast)\s+(?:money|cash|income)|get\s+paid\s+(?:to|for)|passive\s+income|side\s+hustle|(?:crypto|bitcoin|btc)\s+(?:investment|trading|signals|mining)|forex\s+(?:trading|signals)|investment\s+(?:opportunity|manager|platform)",
+        r"(?:make|earn|making|earning)\s+(?:\$?\d+\S*\s+)?(?:real\s+)?(?:money|cash|dollars)|(?:makes?|made|earns?|earned|making|earning)\s+\$?\d+\S*\s+(?:(?:a|per|every|last|this)\s+(?:day|week|month|hour)|(?:in|within)\s+\d+\s+(?:days|hours|weeks))|(?:my|our)\s+(?:aunt|uncle|mom|mother|dad|father|sister|brother|cousin|neighbou?r|friend|roommate|best\s+friend|wife|husband)\s+(?:\w+\s+)?(?:makes?|earns?|made|earned|gets?\s+paid)\s+\d+\s+(?:\w+\s+){0,3}?(?:online|from\s+home|on\s+(?:her|his|the|a)\s+(?:laptop|computer|phone))|earn\s+(?:bitcoin|crypto|btc|usdt)|trading\s+bot|work(?:ing)?\s+(?:from\s+home|online\s+from)|(?:extra|easy|fast)\s+(?:money|cash|income)|get\s+paid\s+(?:to|for)|passive\s+income|side\s+hustle|(?:crypto|bitcoin|btc)\s+(?:investment|trading|signals|mining)|forex\s+(?:trading|signals)|investment\s+(?:opportunity|manager|platform)",
         0.8,
-        "make made earn earned making earning need work working extra easy fast free pay paypal get "
-        "passive side crypto bitcoin btc forex investment",
+        "make makes made earn earns earned making earning need work working extra easy fast free pay paypal get "
+        "passive side crypto bitcoin btc forex investment paid trading",
     ),
     _pattern(
         "asks to be contacted off-site",
-        r"(?:dm|pm|inbox|whatsapp|telegram|message)\s+me(?:\s+(?:for|to|now|on|at|via|asap|today)\b|$)|(?:whatsapp|telegram|signal)\s+(?:me\s+)?(?:on\s+|at\s+|via\s+)?\d{2,}|(?:at|@)\s+(?:gmail|yahoo|hotmail|outlook|protonmail|proton|aol)\s+dot\s+com|(?:contact|reach|add|message|text)\s+me\s+(?:on|at|via|through)\s+(?:whatsapp|telegram|signal|wechat|kik|snapchat|snap|instagram|insta|ig)|(?:whatsapp|telegram)\s*:?\s*\+?\d{6,}",
+        r"(?:dm|pm|inbox|whatsapp|telegram|message)\s+me(?:\s+(?:for|to|now|on|at|via|asap|today)\b|$)|(?:whatsapp|telegram|signal)\s+(?:me\s+)?(?:on\s+|at\s+|via\s+)?\d{2,}|(?:at|@)\s+(?:gmail|yahoo|hotmail|outlook|protonmail|proton|aol)\s+dot\s+com|(?:contact|reach|add|message|text|email)\s+(?:me|him|her|them|us)\s+(?:on|at|via|through)\s+(?:whatsapp|telegram|signal|wechat|kik|snapchat|snap|instagram|insta|ig)|(?:whatsapp|telegram)\s*:?\s*\+?\d{6,}",
         0.5,
-        "dm pm inbox whatsapp telegram signal contact reach add message text gmail yahoo hotmail outlook protonmail "
-        "proton aol",
+        "dm pm inbox whatsapp telegram signal contact reach add message text email gmail yahoo hotmail outlook "
+        "protonmail proton aol",
     ),
     _pattern(
         "recovery or hacker offer",
-        r"(?:recover(?:ed)?|got|get)\s+(?:all\s+)?(?:of\s+)?my\s+(?:lost\s+|stolen\s+)?(?:money|funds|bitcoins?|crypto|btc|investment)\s+back|(?:recovery|hacker|hack)\s+(?:expert|specialist|service|pro)|(?:hire|contact(?:ed)?)\s+(?:a\s+)?(?:hacker|recovery\s+\w+)",
+        r"(?:recover(?:ed)?|got|get)\s+(?:all\s+)?(?:of\s+)?my\s+(?:lost\s+|stolen\s+)?(?:money|funds|bitcoins?|crypto|btc|investment)\s+back|(?:recovery|hacker|hack)\s+(?:expert|specialist|service|pro)|(?:hire|contact(?:ed)?)\s+(?:a\s+)?(?:hacker|recovery\s+\w+)|"
+        r"(?:scammed|defrauded|ripped\s+off)\s+by\s+(?:a\s+)?(?:fake\s+|fraudulent\s+|bogus\s+)?(?:broker|trading\s+platform|investment\s+\w+|crypto\s+\w+)|"
+        r"until\s+i\s+(?:found|met|came\s+across|contacted|was\s+introduced\s+to)\s+(?:dr|doctor|mr|mrs|ms|agent|hacker|expert)",
         0.6,
         # Not "got" or "get": in most comments, and the phrase needs "money" or "funds" beside them.
-        "recover recovered recovery hacker hack money funds bitcoin bitcoins btc crypto investment",
+        "recover recovered recovery hacker hack money funds bitcoin bitcoins btc crypto investment scammed "
+        "defrauded ripped until",
     ),
     _pattern(
         "sells followers",
@@ -170,16 +173,38 @@ PATTERNS: tuple[SpamPattern, ...] = (
     ),
     _pattern(
         "shop talk",
-        r"(?:i|we)\s+(?:sell|am\s+selling|are\s+selling)|(?:don'?t|dont|do\s+not)\s+miss\s+out|download\s+(?:\w+\s+){0,2}(?:now|here|for\s+free|free)|join\s+(?:to\s+)?(?:my|our)\s+team|click\s+on\s+the\s+link|free\s+(?:money|cash|stuff|credits|robux)|buy\s+cheap|promo\s+code|coupon\s+code|(?:\d+\s*%|percent)\s+off|free\s+shipping|limited\s+(?:time\s+)?offer|register\s+now|join\s+now|click\s+(?:here|the\s+link|this\s+link|below)|visit\s+(?:this|the|our)\s+(?:site|link|website|store|shop)|link\s+(?:below|in\s+(?:my|the)\s+(?:bio|description|profile))",
+        r"(?:i|we)\s+(?:sell|am\s+selling|are\s+selling)|(?:don'?t|dont|do\s+not)\s+miss\s+out|download\s+(?:\w+\s+){0,2}(?:now|here|for\s+free|free)|join\s+(?:to\s+)?(?:my|our)\s+team|click\s+on\s+the\s+link|free\s+(?:money|cash|stuff|credits|robux)|buy\s+cheap|promo\s+code|coupon\s+code|(?:\d+\s*%|percent)\s+off|free\s+shipping|limited\s+(?:time\s+)?offer|register\s+now|join\s+now|click\s+(?:here|the\s+link|this\s+link|below)|visit\s+(?:this|the|our)\s+(?:site|link|website|store|shop)|link\s+(?:below|in\s+(?:my\s+|the\s+)?(?:bio|description|profile))|go\s+to\s+(?:this|my|our)\s+(?:site|link|website|page)\s+for\s+(?:more\s+)?(?:info|information|details)",
         0.6,
-        "buy promo coupon percent off free limited register join click visit link i we don dont do download",
+        "buy promo coupon percent off free limited register join click visit link i we don dont do download go",
     ),
     _pattern(
         "pharmacy, casino or adult offer",
-        r"viagra|cialis|levitra|online\s+pharmacy|cheap\s+pills|online\s+casino|casino\s+bonus|free\s+spins|bet365|escort\s+service|hot\s+singles|sexy\s+(?:girls|singles)\s+(?:in|near|waiting)|dating\s+site|essay\s+writing\s+service|write\s+my\s+essay|seo\s+services?|buy\s+backlinks|payday\s+loans?|no\s+credit\s+check|instant\s+(?:loan\s+)?approval|guaranteed\s+loans?|diet\s+pills|weight\s+loss\s+pills",
+        r"viagra|cialis|levitra|online\s+pharmacy|cheap\s+pills|online\s+casino|casino\s+bonus|free\s+spins|(?:first|welcome)\s+deposit|deposit\s+bonus|bet365|escort\s+service|hot\s+singles|sexy\s+(?:girls|singles)\s+(?:in|near|waiting)|dating\s+site|essay\s+writing\s+service|write\s+my\s+essay|seo\s+services?|buy\s+backlinks|payday\s+loans?|no\s+credit\s+check|instant\s+(?:loan\s+)?approval|guaranteed\s+loans?|diet\s+pills|weight\s+loss\s+pills",
         1.0,
         "viagra cialis levitra online cheap bet365 escort hot sexy dating essay write seo buy payday diet weight "
-        "credit approval loan loans",
+        "credit approval loan loans casino spins first welcome deposit",
+    ),
+    _pattern(
+        "returns promised",
+        r"\d+\s+(?:percent\s+)?(?:daily|weekly|monthly)\s+(?:returns?|profits?|roi|interest)|returns?\s+guaranteed|"
+        r"guaranteed\s+(?:returns?|profits?|income|roi|payouts?)",
+        0.6,
+        "daily weekly monthly returns return guaranteed",
+    ),
+    _pattern(
+        "documents sold",
+        r"(?:passports?|driving\s+licen[cs]es?|drivers?\s+licen[cs]es?|diplomas?|degrees?|ielts|toefl|visas?|"
+        r"residence\s+permits?)\s+(?:without\s+(?:an?\s+)?(?:exams?|tests?)|for\s+sale)|"
+        r"(?:buy|order)\s+(?:real\s+|fake\s+|registered\s+)+(?:passports?|driving\s+licen[cs]es?|diplomas?|ielts|toefl|ids?)",
+        0.8,
+        "passport passports licence licences license licenses diploma diplomas degree degrees ielts toefl visa visas "
+        "permit permits buy order",
+    ),
+    _pattern(
+        "adult offer",
+        r"(?:my|our)\s+(?:onlyfans|fansly)|(?:onlyfans|fansly)\s+(?:link|page|account)",
+        0.6,
+        "onlyfans fansly",
     ),
     _pattern(
         "generic praise",

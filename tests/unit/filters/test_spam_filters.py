@@ -130,6 +130,12 @@ def test_selling_phrases_are_held_and_one_ambiguous_word_is_not():
         "BEST LOANS: no credit check, instant approval, apply at https://loans.example",
         "I am a Bitcoin investment manager. Invest $500 and earn $5000 in 7 days. WhatsApp 447700900123",
         "Anyone interested in a side hustle? Message me.",
+        "I was scammed by a fake broker until I found Dr. Smith, contact him on telegram @drsmith_recovery",
+        "Earn bitcoin passively with our AI trading bot, 20% weekly returns guaranteed.",
+        "My aunt earns $85/hour on her laptop. Go to this site for more info www.jobs-home.com",
+        "Get your driving licence without exams, whatsapp +44 7700 900123",
+        "Casino bonus 500% on first deposit, play now at https://luckyspin.example",
+        "Check out my OnlyFans link in bio",
     ],
 )
 def test_referral_links_and_calls_to_join_download_or_subscribe_are_held(body):
@@ -151,6 +157,13 @@ def test_referral_links_and_calls_to_join_download_or_subscribe_are_held(body):
         "I made $40 this week selling tomatoes at the market, and I'm proud of it.",
         "If you have questions about the data, message me.",
         "Keep on writing about the council, nobody else does.",
+        "Social Security offers guaranteed returns that no private account can match.",
+        "My neighbor makes 15 an hour at the warehouse and can't afford rent: https://www.bls.gov/oes/",
+        "Malta lets the rich buy passports, which the EU has criticised.",
+        "The OnlyFans ban reversal shows how payment processors control speech.",
+        "I was scammed by a fake broker in 2019 and the SEC did nothing.",
+        "He promised 10 percent monthly returns; that's how every Ponzi scheme starts.",
+        "Go to the site for the full ruling: https://www.supremecourt.gov/opinions/",
     ],
 )
 def test_ordinary_mentions_of_subscribers_downloads_and_references_publish(body):
