@@ -179,10 +179,10 @@ PATTERNS: tuple[SpamPattern, ...] = (
     ),
     _pattern(
         "pharmacy, casino or adult offer",
-        r"viagra|cialis|levitra|online\s+pharmacy|cheap\s+pills|online\s+casino|casino\s+bonus|free\s+spins|(?:first|welcome)\s+deposit|deposit\s+bonus|bet365|escort\s+service|hot\s+singles|sexy\s+(?:girls|singles)\s+(?:in|near|waiting)|dating\s+site|essay\s+writing\s+service|write\s+my\s+essay|seo\s+services?|buy\s+backlinks|payday\s+loans?|no\s+credit\s+check|instant\s+(?:loan\s+)?approval|guaranteed\s+loans?|diet\s+pills|weight\s+loss\s+pills",
+        r"viagra|cialis|levitra|online\s+pharmacy|cheap\s+pills|online\s+casino|casino\s+bonus|free\s+spins|deposit\s+bonus|bonus\s+on\s+(?:your\s+)?first\s+deposit|bet365|escort\s+service|hot\s+singles|sexy\s+(?:girls|singles)\s+(?:in|near|waiting)|dating\s+site|essay\s+writing\s+service|write\s+my\s+essay|seo\s+services?|buy\s+backlinks|payday\s+loans?|no\s+credit\s+check|instant\s+(?:loan\s+)?approval|guaranteed\s+loans?|diet\s+pills|weight\s+loss\s+pills",
         1.0,
         "viagra cialis levitra online cheap bet365 escort hot sexy dating essay write seo buy payday diet weight "
-        "credit approval loan loans casino spins first welcome deposit",
+        "credit approval loan loans casino spins deposit bonus",
     ),
     _pattern(
         "returns promised",

@@ -164,6 +164,7 @@ def test_referral_links_and_calls_to_join_download_or_subscribe_are_held(body):
         "I was scammed by a fake broker in 2019 and the SEC did nothing.",
         "He promised 10 percent monthly returns; that's how every Ponzi scheme starts.",
         "Go to the site for the full ruling: https://www.supremecourt.gov/opinions/",
+        "My first deposit at the credit union was $50, in 1987.",
     ],
 )
 def test_ordinary_mentions_of_subscribers_downloads_and_references_publish(body):
