@@ -11,6 +11,10 @@ from workers.filters.normalize import NormalizedText, normalize
 # Words for rules and the model: letters and digits, with an inner apostrophe ("don't").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+# "!" inside a word is an i ("k!ll", "d!e"); elsewhere it is punctuation.
+_BANG_IN_WORD = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])")
+# Three or more single letters spaced out: "k y s", "m u r d e r", "r-e-t-a-r-d".
+_SPACED_LETTERS = re.compile(r"(?<![^\W_])(?:[^\W\d_][ .\-]){2,}[^\W\d_](?![^\W_])")
 
 
 @dataclass(frozen=True)
@@ -20,8 +24,9 @@ class Analysis:
     normalized: NormalizedText
     words: tuple[str, ...]
     word_set: frozenset[str]
-    # The folded text with leetspeak digits and symbols read as letters (`y0u` -> `you`),
-    # character for character, so positions still match `text`; what the rules read.
+    # The folded text with leetspeak digits and symbols read as letters (`y0u` -> `you`, `k!ll`
+    # -> `kill`) and spaced-out letters closed up (`k y s` -> `kys  `, padded), character for
+    # character, so positions still match `text`; what the rules read.
     plain: str
     plain_words: frozenset[str]
 
@@ -40,6 +45,18 @@ def analyze(body: str) -> Analysis:
     """Fold a body and split it into words; cached so that the filters of one comment share it."""
     normalized = normalize(body)
     words = tuple(words_of(normalized.text))
-    plain = normalized.text.translate(_LEET)
+    plain = _close_up(_BANG_IN_WORD.sub("i", normalized.text.translate(_LEET)))
     plain_words = frozenset(words_of(plain)) if plain != normalized.text else frozenset(words)
     return Analysis(normalized, words, frozenset(words), plain, plain_words)
+
+
+def _close_up(text: str) -> str:
+    """Write spaced-out letters as one word, padded with spaces to the same length."""
+    if " " not in text and "." not in text and "-" not in text:
+        return text
+
+    def closed(match: re.Match[str]) -> str:
+        letters = match.group()[::2]
+        return letters + " " * (len(match.group()) - len(letters))
+
+    return _SPACED_LETTERS.sub(closed, text)

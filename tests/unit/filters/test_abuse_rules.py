@@ -73,6 +73,10 @@ from tests.unit.filters.filter_support import decide, flagged_by
         ("you should be tortured", "threats"),
         ("I call you an idiot because you are one.", "insults"),
         ("I'd call that an idiot move by an idiot.", "insults"),
+        ("go k!ll yourself", "harassment"),
+        ("k y s", "harassment"),
+        ("I'll m u r d e r you", "threats"),
+        ("I hope u d!e", "threats"),
     ],
 )
 def test_threats_harassment_and_insults_without_swear_words_are_held(comment, filter_id):
@@ -129,6 +133,8 @@ def test_threats_harassment_and_insults_without_swear_words_are_held(comment, fi
         "Were you born before the internet? Your parents should have told you about dial-up.",
         "My uncle calls every Democrat an idiot at Thanksgiving. It's exhausting.",
         "He called the reporter an idiot on live TV, which was unprofessional.",
+        "The U.S. and the U.K. signed it; the E.U. did not.",
+        "Plan A B C failed, so they tried plan D. Wow!Great work.",
     ],
 )
 def test_reporting_and_ordinary_speech_publish(comment):
