@@ -8,7 +8,7 @@ import structlog
 from flask import Blueprint, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Row, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from config.sites import SitePolicy
 from service import metrics
@@ -20,6 +20,7 @@ from service.intake.models import CommentAccepted, CommentSubmission
 from service.limits import limit_intake
 from service.public.sites import site_or_404
 from service.services import services
+from service.storage.db import on_hot_path
 from service.storage.models import Comment
 from service.storage.site_directory import SiteRef
 from service.structured_logs import current_request_id
@@ -113,15 +114,7 @@ def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, t
 
 def _parent_of_reply(parent_id: int) -> Row[int, str] | None:
     statement = select(Comment.site_id, Comment.thread).where(Comment.id == parent_id)
-    try:
-        with services().intake_engine.connect() as connection:
-            return connection.execute(statement).first()
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-    # A pooled connection died (the database restarted): the pool is now refreshed, so try once more.
-    with services().intake_engine.connect() as connection:
-        return connection.execute(statement).first()
+    return on_hot_path(services().intake_engine, lambda connection: connection.execute(statement).first())
 
 
 def _origin_of(url: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from service import metrics
 from service.intake.group_commit import GroupCommit
 from service.storage.comment_insert import insert_comments
+from service.storage.db import on_hot_path
 from workers.publisher import enqueue_moderation
 
 log = structlog.get_logger(__name__)
@@ -53,19 +54,9 @@ class IntakeWriter:
         return outcomes
 
     def _insert(self, rows: list[Row]) -> list[int]:
-        try:
-            return self._insert_once(rows)
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-            # A pooled connection died (the database restarted): the pool is now refreshed, so try once more.
-            return self._insert_once(rows)
-
-    def _insert_once(self, rows: list[Row]) -> list[int]:
-        # connect(), not begin(): on PostgreSQL the engine autocommits, so the INSERT is its own
-        # transaction (insert_comments commits on SQLite).
-        with self._engine.connect() as connection:
-            return insert_comments(connection, rows)
+        # A connection, not a transaction: on PostgreSQL the engine autocommits, so the INSERT is
+        # its own transaction (insert_comments commits on SQLite).
+        return on_hot_path(self._engine, lambda connection: insert_comments(connection, rows))
 
     def _insert_or_error(self, row: Row) -> int | BaseException:
         try:

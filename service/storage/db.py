@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -33,12 +34,32 @@ def make_engine(database_url: str, **overrides: Any) -> Engine:
     return create_engine(url, **options)
 
 
+T = TypeVar("T")
+
+
+def on_hot_path(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run `work` on a connection of a hot-path engine, once more if the pooled connection was dead.
+
+    The hot-path engine does not pre-ping (see `make_hot_path_engine`): a connection that died
+    with a database restart is found by the statement itself, which invalidates it and refreshes
+    the pool, so one more try succeeds when the database is back. Other errors are raised.
+    """
+    try:
+        with engine.connect() as connection:
+            return work(connection)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    with engine.connect() as connection:
+        return work(connection)
+
+
 def make_hot_path_engine(database_url: str, default: Engine) -> Engine:
     """Return the engine for the intake's single-statement writes.
 
     On PostgreSQL: autocommit (one INSERT is its own transaction, so a comment costs one round
     trip instead of BEGIN, INSERT and COMMIT) and no pre-ping (one more round trip per request);
-    callers retry once on a connection found dead, which is what pre-ping would have caught.
+    callers retry once on a connection found dead (`on_hot_path`), which is what pre-ping would have caught.
     SQLite gains nothing from either and keeps the default engine.
     """
     if make_url(database_url).get_backend_name() == "sqlite":

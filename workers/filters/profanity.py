@@ -57,13 +57,16 @@ _NEXT_WORD_PLAIN = re.compile(r"[ \t]+([^\W_]+)")
 _NAMING = re.compile(r"\b(?:the|that|this)\s+(?:word|term|slur|insult|epithet)\s*[:,]?\s*['\"\u2018\u201c]?$")
 
 
-def is_aimed(match: WordMatch, text: str, mild: bool = False) -> bool:
-    """Tell whether swearing is aimed at someone by the words around it in its sentence."""
+def _sentence_before(match: WordMatch, text: str) -> list[str]:
+    """The words before a match in its sentence, at most 60 characters back."""
     before = text[max(0, match.start - 60) : match.start]
     ends = list(_SENTENCE_END.finditer(before))
-    if ends:
-        before = before[ends[-1].end() :]
-    previous = _WORD.findall(before)[-3:]
+    return _WORD.findall(before[ends[-1].end() :] if ends else before)
+
+
+def is_aimed(match: WordMatch, text: str, mild: bool = False) -> bool:
+    """Tell whether swearing is aimed at someone by the words around it in its sentence."""
+    previous = _sentence_before(match, text)[-3:]
     if "eat" in previous:
         return True
     if mild:
@@ -101,10 +104,7 @@ def is_mentioned(match: WordMatch, normalized: NormalizedText) -> bool:
     text = normalized.text
     if _NAMING.search(text, max(0, match.start - 30), match.start) is None or is_disguised(match, normalized):
         return False
-    before = text[max(0, match.start - 60) : match.start]
-    ends = list(_SENTENCE_END.finditer(before))
-    sentence_before = _WORD.findall(before[ends[-1].end() :] if ends else before)
-    return _SECOND_PERSON.isdisjoint(sentence_before) and not is_aimed(match, text)
+    return _SECOND_PERSON.isdisjoint(_sentence_before(match, text)) and not is_aimed(match, text)
 
 
 def is_disguised(match: WordMatch, normalized: NormalizedText) -> bool:

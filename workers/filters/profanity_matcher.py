@@ -269,12 +269,12 @@ def _spaced_words(match: re.Match[str]) -> Iterator[tuple[int, int]]:
     """A run of spaced letters as a whole, and, when its gaps differ in width, each stretch between
     the widest ones: `f u c k   y o u` is two words, and neither reads as one when joined."""
     yield match.start(), match.end()
-    widths = [len(gap.group()) for gap in _GAP.finditer(match.group())]
-    widest = max(widths)
-    if widest == min(widths):
+    gaps = list(_GAP.finditer(match.group()))
+    widest = max(len(gap.group()) for gap in gaps)
+    if widest == min(len(gap.group()) for gap in gaps):
         return
     start = match.start()
-    for gap in _GAP.finditer(match.group()):
+    for gap in gaps:
         if len(gap.group()) == widest:
             if match.start() + gap.start() - start > 1:
                 yield start, match.start() + gap.start()
