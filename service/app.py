@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import redis
 from celery import Celery
-from flask import Flask
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from config.settings import Settings
 from config.sites import SitePolicies
+from service import limits
 from service.errors import register_error_handlers
 from service.intake.writer import IntakeWriter
 from service.services import Services
@@ -16,9 +18,24 @@ from service.storage.site_directory import SiteDirectory
 from workers.queue import make_celery
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signer for a request that has no session cookie.
+
+    Only the moderators' pages use a session; sites posting comments send no cookie, yet Flask
+    built a signer for each of their requests (and itsdangerous serializes a test value to build
+    one): 3% of the intake's CPU under load, in a profile of the load benchmark.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     """Build the web app for the given settings."""
     app = Flask(__name__)
+    app.session_interface = CookieSessions()
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
@@ -31,11 +48,15 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     engine = make_engine(settings.database_url)
     intake_engine = make_hot_path_engine(settings.database_url, engine)
     broker = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+    # The intake's rate limit is counted in its group commit: one round trip for the whole group.
+    intake_writer = IntakeWriter(
+        intake_engine, broker, admit=lambda rows: limits.intake_limit.acquire([row["client_ip"] for row in rows])
+    )
     app.extensions["sift"] = Services(
         settings=settings,
         engine=engine,
         intake_engine=intake_engine,
-        intake_writer=IntakeWriter(intake_engine, broker),
+        intake_writer=intake_writer,
         sessions=make_session_factory(engine),
         redis=broker,
         celery=celery or make_celery(settings),
@@ -45,7 +66,7 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     register_error_handlers(app)
 
     # Cross-cutting concerns first, then one blueprint per audience.
-    from service import limits, observability, ops
+    from service import observability, ops
     from service.admin import routes as admin
     from service.admin import webhooks as admin_webhooks
     from service.akismet import routes as akismet

@@ -8,6 +8,9 @@ window are `limits`' own, unchanged: the counter is still one shared window in R
 and updated atomically per request. Measured on the 2-vCPU bench VM: intake / floor rose by 0.02
 to 0.06 over plain `RedisStorage` in each of five paired rounds (docs/operations.md).
 
+`acquire_entries` is the same for a group the caller has already gathered: the intake checks
+the limit of all the comments of one group commit at once (`service.limits.GroupedLimit`).
+
 `limits` finds a storage by its URI scheme, so this one registers `sift+redis://` and
 `sift+rediss://`; `storage_uri(redis_url)` gives the URI to configure.
 """
@@ -24,7 +27,7 @@ from service.intake.group_commit import GroupCommit
 
 _PREFIX = "sift+"
 
-# key (already prefixed), limit, expiry in seconds, amount
+# key (as `limits` builds it, not yet prefixed with the storage's own), limit, expiry in seconds, amount
 Acquisition = tuple[str, int, int, int]
 
 
@@ -38,14 +41,19 @@ class GroupedRedisStorage(RedisStorage):
 
     def __init__(self, uri: str, **options: Any) -> None:
         super().__init__(uri.removeprefix(_PREFIX), **options)
-        self._group: GroupCommit[Acquisition, bool] = GroupCommit(self._acquire_group)
+        self._group: GroupCommit[Acquisition, bool] = GroupCommit(self.acquire_entries)
 
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
-        return self._group.submit((self.prefixed_key(key), limit, expiry, amount))
+        return self._group.submit((key, limit, expiry, amount))
 
-    def _acquire_group(self, acquisitions: list[Acquisition]) -> list[bool | BaseException]:
+    def acquire_entries(self, acquisitions: list[Acquisition]) -> list[bool | BaseException]:
+        """`acquire_entry` for each, in one round trip: True where the window had room (and now counts it).
+
+        A failure of Redis itself (unreachable, say) is raised; an error of one script call is its result.
+        """
         script = self.lua_acquire_moving_window
         now = time.time()
+        acquisitions = [(self.prefixed_key(key), limit, expiry, amount) for key, limit, expiry, amount in acquisitions]
         if len(acquisitions) == 1:
             key, limit, expiry, amount = acquisitions[0]
             return [bool(script([key], [now, limit, expiry, amount]))]

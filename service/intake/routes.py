@@ -17,7 +17,7 @@ from service.domain.receipts import receipt_for
 from service.errors import ApiError
 from service.intake.form_tokens import form_token_status
 from service.intake.models import CommentAccepted, CommentSubmission
-from service.limits import limit_intake
+from service.limits import RateLimited, client_address, intake_limit
 from service.public.sites import site_or_404
 from service.services import services
 from service.storage.db import on_hot_path
@@ -40,29 +40,32 @@ log = structlog.get_logger(__name__)
     form=True,
     path_params={"site_name": "string"},
 )
-@limit_intake
 def submit_comment(site_name: str) -> ResponseReturnValue:
-    data, from_form = read_body(allow_form=True)
     app = services()
     policy = app.policies.for_site(site_name)
-    honeypot_filled = bool(str(data.pop(policy.intake.honeypot_field, "") or "").strip())
-    submission = parse(CommentSubmission, data)
-    if len(submission.body) > policy.intake.max_body_chars:
-        raise ApiError(
-            422,
-            "Some fields are invalid.",
-            fields={"body": f"must be at most {policy.intake.max_body_chars} characters"},
-        )
-    _check_origin(policy.intake.allowed_origins)
-
-    site = _open_site(site_name, policy)
-    token_status = form_token_status(site_name, policy, submission.form_token)
+    # The rate limit counts this request once: here if it is refused before it is stored, else in its group commit.
+    with intake_limit.count_if_refused(client_address()):
+        data, from_form = read_body(allow_form=True)
+        honeypot_filled = bool(str(data.pop(policy.intake.honeypot_field, "") or "").strip())
+        submission = parse(CommentSubmission, data)
+        if len(submission.body) > policy.intake.max_body_chars:
+            raise ApiError(
+                422,
+                "Some fields are invalid.",
+                fields={"body": f"must be at most {policy.intake.max_body_chars} characters"},
+            )
+        _check_origin(policy.intake.allowed_origins)
+        site = _open_site(site_name, policy)
+        token_status = form_token_status(site_name, policy, submission.form_token)
+        _check_parent(site.id, submission)
     try:
         comment_id = _store(site.id, submission, honeypot_filled, token_status)
     except IntegrityError:
         # The cached site was deleted (and perhaps re-created) since we read it: read it again once.
         app.sites.forget(site_name)
         comment_id = _store(_open_site(site_name, policy).id, submission, honeypot_filled, token_status)
+    except RateLimited as refused:
+        raise refused.answer() from None
     # Committed: from here on nothing is lost, since the sweeper re-sends what never reached the queue.
 
     receipt = receipt_for(app.settings.secret_key, comment_id)
@@ -82,17 +85,21 @@ def _open_site(site_name: str, policy: SitePolicy) -> SiteRef:
     return site
 
 
-def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, token_status: str) -> int:
-    """Insert the comment as `received`, commit and queue it; return its id.
+def _check_parent(site_id: int, submission: CommentSubmission) -> None:
+    if submission.parent is None:
+        return
+    parent = _parent_of_reply(submission.parent)
+    if parent is None or parent.site_id != site_id or parent.thread != submission.thread:
+        raise ApiError(422, "Some fields are invalid.", fields={"parent": "no such comment in this thread"})
 
-    Comments in flight at once in this process share one INSERT and one LPUSH (`IntakeWriter`).
+
+def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, token_status: str) -> int:
+    """Count the rate limit, insert the comment as `received`, commit and queue it; return its id.
+
+    Comments in flight at once in this process share one limit check, one INSERT and one LPUSH
+    (`IntakeWriter`). Raises `RateLimited` if the client's address is over its limit.
     """
-    app = services()
-    if submission.parent is not None:
-        parent = _parent_of_reply(submission.parent)
-        if parent is None or parent.site_id != site_id or parent.thread != submission.thread:
-            raise ApiError(422, "Some fields are invalid.", fields={"parent": "no such comment in this thread"})
-    return app.intake_writer.store(
+    return services().intake_writer.store(
         {
             "site_id": site_id,
             "thread": submission.thread,

@@ -1,13 +1,15 @@
 """Store accepted comments and queue them, in groups: one INSERT and one LPUSH for all in flight.
 
-The order per group is the intake's promise: the rows are committed before anyone is answered
-`202`, and pushed to the queue only after the commit. A push that fails loses nothing: the rows
-are committed as `received`, and the sweeper re-sends them.
+The order per group is the intake's promise: the rate limit is counted first (`admit`, one round
+trip for the group: `service.limits.GroupedLimit`), the admitted rows are committed before anyone
+is answered `202`, and pushed to the queue only after the commit. A push that fails loses
+nothing: the rows are committed as `received`, and the sweeper re-sends them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import redis
@@ -24,22 +26,41 @@ from workers.publisher import enqueue_moderation
 log = structlog.get_logger(__name__)
 
 Row = Mapping[str, Any]
+# Given a group's rows, one entry per row: None to store it, else the exception its request raises.
+Admit = Callable[[Sequence[Row]], Sequence[BaseException | None]]
+
+
+def admit_all(rows: Sequence[Row]) -> list[None]:
+    return [None] * len(rows)
 
 
 class IntakeWriter:
     """One per web process: `store(row)` returns the new comment's id once it is committed."""
 
-    def __init__(self, engine: Engine, broker: redis.Redis, max_group: int = 32) -> None:
+    def __init__(self, engine: Engine, broker: redis.Redis, admit: Admit = admit_all, max_group: int = 32) -> None:
         self._engine = engine
         self._broker = broker
+        self._admit = admit
         self._group: GroupCommit[Row, int] = GroupCommit(self._write, max_group)
 
     def store(self, row: Row) -> int:
-        """Insert the comment (the columns `comment_insert.SUPPLIED`), commit, queue it; return its id."""
+        """Admit the comment (the columns `comment_insert.SUPPLIED`), insert, commit and queue it; return its id.
+
+        Raises what `admit` refused it with, or the database's error.
+        """
         return self._group.submit(row)
 
     def _write(self, rows: list[Row]) -> Sequence[int | BaseException]:
         metrics.INTAKE_GROUP_SIZE.observe(len(rows))
+        refusals = self._admit(rows)
+        admitted = [row for row, refusal in zip(rows, refusals, strict=True) if refusal is None]
+        try:
+            stored: Iterator[int | BaseException] = iter(self._store(admitted) if admitted else ())
+        except Exception as error:  # noqa: BLE001 - the admitted rows' requests raise it; the refused keep their answer
+            stored = itertools.repeat(error)
+        return [next(stored) if refusal is None else refusal for refusal in refusals]
+
+    def _store(self, rows: list[Row]) -> Sequence[int | BaseException]:
         try:
             outcomes: Sequence[int | BaseException] = self._insert(rows)
         except DBAPIError as error:

@@ -144,6 +144,31 @@ def test_the_writer_stores_and_queues_the_good_rows_of_a_group_and_fails_only_th
     engine.dispose()
 
 
+def test_the_writer_stores_only_the_rows_its_admission_lets_in_and_the_others_keep_their_refusal(
+    settings: Settings, site: Site, sessions: sessionmaker[Session], redis_url: str
+) -> None:
+    base = redis_url.rsplit("/", 1)[0]
+    broker = redis.Redis.from_url(f"{base}/{claim_redis_db(base)}")
+    engine = make_hot_path_engine(settings.database_url, make_engine(settings.database_url))
+    over_limit = RuntimeError("over the limit")
+    writer = IntakeWriter(
+        engine, broker, admit=lambda rows: [over_limit if row["client_ip"] == "192.0.2.66" else None for row in rows]
+    )
+    rows = [
+        {**supplied(site.id), "body": "first"},
+        {**supplied(site.id), "body": "flood", "client_ip": "192.0.2.66"},
+        {**supplied(site.id), "body": "third"},
+    ]
+    outcomes = writer._write(rows)
+    assert outcomes[1] is over_limit
+    assert isinstance(outcomes[0], int) and isinstance(outcomes[2], int)
+    with sessions() as session:
+        assert session.scalars(select(Comment.body).order_by(Comment.id)).all() == ["first", "third"]
+    assert broker.llen(names.QUEUE) == 2
+    broker.delete(names.QUEUE)
+    engine.dispose()
+
+
 def test_a_group_refuses_a_value_too_long_for_its_column_as_a_single_insert_does(
     settings: Settings, site: Site, sessions: sessionmaker[Session]
 ) -> None:

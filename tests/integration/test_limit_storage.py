@@ -33,8 +33,10 @@ def test_concurrent_hits_get_exactly_the_limit_and_the_rest_are_refused(redis_ur
 def test_a_group_still_counts_after_redis_forgets_its_scripts(redis_url: str) -> None:
     storage = storage_from_string(storage_uri(redis_url))
     assert isinstance(storage, GroupedRedisStorage)
-    key = storage.prefixed_key(f"test-{uuid.uuid4().hex}")
+    limit, client = RateLimitItemPerMinute(2), f"test-{uuid.uuid4().hex}"
     redis.Redis.from_url(redis_url).script_flush()
     # Three requests that reached the limiter together, against a limit of two a minute.
-    assert storage._acquire_group([(key, 2, 60, 1)] * 3) == [True, True, False]
-    redis.Redis.from_url(redis_url).delete(key)
+    assert storage.acquire_entries([(limit.key_for(client), 2, 60, 1)] * 3) == [True, True, False]
+    # The same window the one-at-a-time path reads.
+    assert MovingWindowRateLimiter(storage).get_window_stats(limit, client).remaining == 0
+    storage.clear(limit.key_for(client))

@@ -65,6 +65,21 @@ def test_intake_answers_429_with_retry_after_once_an_address_passes_its_limit(
     assert other_reader.status_code == 202
 
 
+def test_refused_requests_count_against_the_limit_too(
+    settings: Settings, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    client = limited_app(settings).test_client()
+    invalid = [client.post("/v1/sites/demo/comments", json={"thread": "article-1"}).status_code for _ in range(3)]
+    unknown_site = client.post("/v1/sites/no-such-site/comments", json=COMMENT)
+    valid = client.post("/v1/sites/demo/comments", json=COMMENT)
+
+    assert invalid == [422, 422, 422]
+    # A bot probing with bad bodies is limited as a reader posting good ones would be.
+    assert unknown_site.status_code == 429 and valid.status_code == 429
+    assert 1 <= int(valid.headers["Retry-After"]) <= 60
+    assert stored_comments(sessions) == 0
+
+
 def test_forwarded_for_from_an_outsider_does_not_escape_the_limit(settings: Settings, site: Site) -> None:
     client = limited_app(settings, trusted_proxy_hops=0).test_client()
     answers = [
