@@ -14,3 +14,10 @@ worker_class = "gevent"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Requests one worker serves at once; beyond them, connections wait in the listen backlog.
 worker_connections = 1000
+# One listening socket per worker (SO_REUSEPORT), so the kernel spreads new connections over the
+# workers. With one shared socket, the worker that wakes first accepts a burst of connections:
+# in the load benchmark one of two workers sometimes took all of wrk's keep-alive connections and
+# the other sat idle for the whole run (half the throughput). The cost: connections still waiting
+# in a worker's own backlog when that worker dies are reset, so their clients retry; none of them
+# had been answered, so nothing accepted is lost.
+reuse_port = True
