@@ -49,14 +49,16 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     intake_engine = make_hot_path_engine(settings.database_url, engine)
     broker = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
     # The intake's rate limit is counted in its group commit: one round trip for the whole group.
+    intake_limit = limits.GroupedLimit("intake", lambda: settings.rate_limit_intake)
     intake_writer = IntakeWriter(
-        intake_engine, broker, admit=lambda rows: limits.intake_limit.acquire([row["client_ip"] for row in rows])
+        intake_engine, broker, admit=lambda rows: intake_limit.acquire([row["client_ip"] for row in rows])
     )
     app.extensions["sift"] = Services(
         settings=settings,
         engine=engine,
         intake_engine=intake_engine,
         intake_writer=intake_writer,
+        intake_limit=intake_limit,
         sessions=make_session_factory(engine),
         redis=broker,
         celery=celery or make_celery(settings),

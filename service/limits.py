@@ -10,9 +10,9 @@ How to apply a limit to a view (the decorator goes below the route decorator):
 
 `limit_reports` keys on the client address, `limit_moderation` on the bearer token (or the browser
 session, else the address), and `limit_login` on both the account named in the body and the
-address. The intake's limit, per client address too, is `intake_limit` (a `GroupedLimit`): checked
-inside the intake's group commit, for all the comments of a group in one Redis round trip. The
-limits themselves come from settings (`SIFT_RATE_LIMIT_*`).
+address. The intake's limit, per client address too, is a `GroupedLimit` (`services().intake_limit`),
+checked inside the intake's group commit, for all the comments of a group in one Redis round trip.
+The limits themselves come from settings (`SIFT_RATE_LIMIT_*`).
 
 When Redis is down each process falls back to in-memory counters with the same limits (degraded: per
 process instead of shared), so intake keeps accepting and a flood is still slowed; nothing answers 500.
@@ -76,10 +76,6 @@ def login_account_key() -> str:
     return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
-def _intake_limits() -> str:
-    return services().settings.rate_limit_intake
-
-
 def _report_limits() -> str:
     return services().settings.rate_limit_reports
 
@@ -99,7 +95,7 @@ class _ViewLimiter(Limiter):
     application and meta limits, and again in the view's decorator, for the view's own limits.
     We declare only the decorators' limits (none of the others; `init_app` refuses them), so
     the first pass can only ever find nothing, yet it resolved and filtered the limits of every
-    request: about 80 µs of the intake's CPU. The decorator's pass is unchanged, including the
+    request: about 80 µs of CPU per request. The decorator's pass is unchanged, including the
     fallback to memory and the recovery check while Redis is down.
     """
 
@@ -152,14 +148,15 @@ class RateLimited(Exception):
 
 
 class GroupedLimit:
-    """A per-address limit counted for many requests in one Redis round trip: the intake's.
+    """A per-address limit counted for many requests in one Redis round trip: the intake's, one per app.
 
     Why not Flask-Limiter's decorator on the intake: the decorator counts each request with a
     script call of its own, before the view runs, and under load those calls do not group (a
-    Redis round trip is short next to the time between two requests of a process). On the 2-vCPU
-    bench VM that round trip and Flask-Limiter's work around it were the largest cost the intake
-    added over the floor: intake / floor 0.68 with it, 0.81-0.89 with the limit counted inside the
-    intake's group commit (`IntakeWriter`, whose database write gathers the requests anyway).
+    Redis round trip is short next to the time between two requests of a process; a profile found
+    every one alone). That round trip and Flask-Limiter's work around it were the largest cost the
+    intake added over the floor: in three paired rounds on the 2-vCPU bench VM, wrk at 16
+    connections, intake / floor was 0.54-0.72 with the decorator and 0.88-0.89 with the limit
+    counted inside the intake's group commit (`IntakeWriter`, whose INSERT gathers the requests anyway).
     Everything else is Flask-Limiter's: the same storage (`limiter.storage`, one shared window in
     Redis), strategy, key layout and limit notation; and, while Redis is down, the same fallback to
     counters in this process's memory, with Redis tried again after a pause that doubles up to a minute.
@@ -173,7 +170,8 @@ class GroupedLimit:
         self._scope = scope
         self._limits = limits
         self._strategy = STRATEGIES[STRATEGY]
-        self._fallback: RateLimiter = self._strategy(MemoryStorage())
+        # Made when first needed: a MemoryStorage starts a timer thread, which has no place in an import.
+        self._fallback: RateLimiter | None = None
         self._failures = 0
         self._retry_storage_at = 0.0
 
@@ -203,8 +201,9 @@ class GroupedLimit:
     def _hit(self, hits: list[Hit]) -> tuple[RateLimiter, list[bool]]:
         storage = limiter.storage
         if time.monotonic() >= self._retry_storage_at:
+            strategy = self._strategy(storage)
             try:
-                allowed = _hit_storage(storage, self._strategy(storage), hits)
+                allowed = _hit_storage(storage, strategy, hits)
             except Exception as error:  # noqa: BLE001 - any storage failure: count in memory meanwhile
                 self._failures += 1
                 pause = min(2**self._failures, 60)
@@ -212,8 +211,11 @@ class GroupedLimit:
                 log.warning("rate_limit.storage_unreachable", scope=self._scope, error=str(error), retry_in=pause)
             else:
                 self._failures = 0
-                return self._strategy(storage), allowed
-        return self._fallback, [self._fallback.hit(item, *identifiers) for item, identifiers in hits]
+                return strategy, allowed
+        if self._fallback is None:
+            self._fallback = self._strategy(MemoryStorage())
+        fallback = self._fallback
+        return fallback, [fallback.hit(item, *identifiers) for item, identifiers in hits]
 
 
 def _hit_storage(storage: Storage, strategy: RateLimiter, hits: list[Hit]) -> list[bool]:
@@ -233,9 +235,6 @@ def too_many_requests(scope: str, retry_after: int) -> ApiError:
     metrics.RATE_LIMITED.labels(scope=scope).inc()
     log.info("request.rate_limited", path=request.path, scope=scope, retry_after=retry_after)
     return ApiError(429, "Too many requests; try again later.", headers={"Retry-After": str(retry_after)})
-
-
-intake_limit = GroupedLimit("intake", _intake_limits)
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import redis
 from celery import Celery
@@ -15,6 +16,10 @@ from config.sites import SitePolicies
 from service.intake.writer import IntakeWriter
 from service.storage.site_directory import SiteDirectory
 
+if TYPE_CHECKING:
+    # service.limits reads the services; a runtime import would be circular.
+    from service.limits import GroupedLimit
+
 
 @dataclass
 class Services:
@@ -23,6 +28,8 @@ class Services:
     # Autocommit, no pre-ping: the intake's hot path (see storage.db.make_hot_path_engine).
     intake_engine: Engine
     intake_writer: IntakeWriter
+    # Counted inside intake_writer's groups; requests refused before them count here too.
+    intake_limit: GroupedLimit
     sessions: sessionmaker[Session]
     redis: redis.Redis
     celery: Celery

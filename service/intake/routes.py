@@ -17,7 +17,7 @@ from service.domain.receipts import receipt_for
 from service.errors import ApiError
 from service.intake.form_tokens import form_token_status
 from service.intake.models import CommentAccepted, CommentSubmission
-from service.limits import RateLimited, client_address, intake_limit
+from service.limits import RateLimited, client_address
 from service.public.sites import site_or_404
 from service.services import services
 from service.storage.db import on_hot_path
@@ -44,7 +44,7 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
     app = services()
     policy = app.policies.for_site(site_name)
     # The rate limit counts this request once: here if it is refused before it is stored, else in its group commit.
-    with intake_limit.count_if_refused(client_address()):
+    with app.intake_limit.count_if_refused(client_address()):
         data, from_form = read_body(allow_form=True)
         honeypot_filled = bool(str(data.pop(policy.intake.honeypot_field, "") or "").strip())
         submission = parse(CommentSubmission, data)

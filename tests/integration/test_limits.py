@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from flask import Flask, jsonify
+from limits import RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
-from service.limits import limit_login, limit_moderation
+from service.limit_storage import storage_uri
+from service.limits import KEY_PREFIX, limit_login, limit_moderation
 from service.storage.models import Comment, Site
+from tests.fault.tcp_proxy import CuttableProxy
 from tests.support import free_port, start_gunicorn
 
 COMMENT = {"thread": "article-1", "body": "A measured reply."}
@@ -129,6 +136,41 @@ def test_429_body_is_the_json_error_shape(settings: Settings, site: Site) -> Non
     assert refused.status_code == 429
     assert refused.mimetype == "application/json"
     assert set(refused.json["error"]) >= {"code", "message"}
+
+
+def test_intake_limit_counts_in_memory_while_redis_is_unreachable_then_in_redis_again(
+    settings: Settings, site: Site, sessions: sessionmaker[Session], redis_url: str
+) -> None:
+    parts = urlsplit(redis_url)
+    proxy = CuttableProxy(parts.port or 6379).start()
+    proxied = f"redis://127.0.0.1:{proxy.port}{parts.path}"
+    client = limited_app(settings, redis_url=proxied, rate_limit_intake="2/minute").test_client()
+    address = "198.51.100.23"
+
+    def post_three() -> list[int]:
+        return [
+            client.post("/v1/sites/demo/comments", json=COMMENT, environ_base={"REMOTE_ADDR": address}).status_code
+            for _ in range(3)
+        ]
+
+    try:
+        proxy.cut()
+        while_down = post_three()
+        proxy.restore()
+        time.sleep(2.2)  # the first failure pauses the Redis counters for two seconds
+        after = post_three()
+    finally:
+        proxy.cut()
+        # Flask-Limiter's extension is one per process and follows the last app made: back to the test Redis.
+        limited_app(settings)
+
+    # Limited in this process's memory while Redis was unreachable (and the comments still stored)...
+    assert while_down == [202, 202, 429]
+    # ...then in Redis again: its shared window, empty while it was down, now holds this address's two.
+    assert after == [202, 202, 429]
+    window = MovingWindowRateLimiter(storage_from_string(storage_uri(redis_url)))
+    assert window.get_window_stats(RateLimitItemPerMinute(2), KEY_PREFIX, address, "intake").remaining == 0
+    assert stored_comments(sessions) == 4
 
 
 @pytest.mark.slow
