@@ -121,15 +121,46 @@ def find_or_start_redis(tmp_dir: Path) -> tuple[str, Callable[[], None]]:
     return f"redis://127.0.0.1:{port}", stop
 
 
+CLAIM_KEY = "sift-test:claimed"
+
+
 def claim_redis_db(base_url: str) -> int:
-    """Pick a Redis database number no other test session on this server is using."""
+    """Pick a Redis database number no other live test session on this server is using.
+
+    A claim names the claiming process; one whose process is gone (a run killed or timed out before
+    it released the database) is taken over, and that database emptied first.
+    """
     for number in range(15, 0, -1):
-        client = redis.Redis.from_url(f"{base_url}/{number}")
-        if client.set("sift-test:claimed", os.getpid(), nx=True, ex=3600):
-            client.close()
-            return number
-        client.close()
+        with redis.Redis.from_url(f"{base_url}/{number}") as client:
+            if client.set(CLAIM_KEY, os.getpid(), nx=True, ex=3600) or _take_over_dead_claim(client):
+                return number
     raise RuntimeError("no free Redis database for this test session")
+
+
+def _take_over_dead_claim(client: redis.Redis) -> bool:
+    with client.pipeline() as pipe:
+        try:
+            pipe.watch(CLAIM_KEY)
+            owner = pipe.get(CLAIM_KEY)
+            if owner is not None and _process_alive(int(owner)):
+                return False
+            pipe.multi()
+            pipe.flushdb()
+            pipe.set(CLAIM_KEY, os.getpid(), ex=3600)
+            pipe.execute()
+        except redis.WatchError:  # another session took it over first
+            return False
+    return True
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
 
 
 # --- real processes ----------------------------------------------------------------------
