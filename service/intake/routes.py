@@ -59,11 +59,12 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
         token_status = form_token_status(site_name, policy, submission.form_token)
         _check_parent(site.id, submission)
     try:
-        comment_id = _store(site.id, submission, honeypot_filled, token_status)
-    except IntegrityError:
-        # The cached site was deleted (and perhaps re-created) since we read it: read it again once.
-        app.sites.forget(site_name)
-        comment_id = _store(_open_site(site_name, policy).id, submission, honeypot_filled, token_status)
+        try:
+            comment_id = _store(site.id, submission, honeypot_filled, token_status)
+        except IntegrityError:
+            # The cached site was deleted (and perhaps re-created) since we read it: read it again once.
+            app.sites.forget(site_name)
+            comment_id = _store(_open_site(site_name, policy).id, submission, honeypot_filled, token_status)
     except RateLimited as refused:
         raise refused.answer() from None
     # Committed: from here on nothing is lost, since the sweeper re-sends what never reached the queue.

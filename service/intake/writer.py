@@ -1,4 +1,4 @@
-"""Store accepted comments and queue them, in groups: one INSERT and one LPUSH for all in flight.
+"""Store accepted comments and queue them, in groups: one rate-limit check, one INSERT and one LPUSH for all in flight.
 
 The order per group is the intake's promise: the rate limit is counted first (`admit`, one round
 trip for the group: `service.limits.GroupedLimit`), the admitted rows are committed before anyone

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from service.limit_storage import storage_uri
 from service.limits import KEY_PREFIX, limit_login, limit_moderation
+from service.storage.accounts import create_site
 from service.storage.models import Comment, Site
 from tests.fault.tcp_proxy import CuttableProxy
 from tests.support import free_port, start_gunicorn
@@ -84,6 +85,35 @@ def test_refused_requests_count_against_the_limit_too(
     # A bot probing with bad bodies is limited as a reader posting good ones would be.
     assert unknown_site.status_code == 429 and valid.status_code == 429
     assert 1 <= int(valid.headers["Retry-After"]) <= 60
+    assert stored_comments(sessions) == 0
+
+
+def post_after_the_cached_site_is_recreated(
+    settings: Settings, site: Site, sessions: sessionmaker[Session], limit: str
+) -> tuple[int, int]:
+    """Post once (the site is cached), delete and re-create the site, post again: the two statuses."""
+    client = limited_app(settings, rate_limit_intake=limit, site_cache_seconds=300).test_client()
+    first = client.post("/v1/sites/demo/comments", json=COMMENT).status_code
+    with sessions() as session, session.begin():
+        session.delete(session.get(Site, site.id))
+    with sessions() as session, session.begin():
+        create_site(session, "demo", "Demo again")
+    # The cached id is gone: the INSERT fails, the site is read again and the comment stored again.
+    return first, client.post("/v1/sites/demo/comments", json=COMMENT).status_code
+
+
+def test_a_site_recreated_behind_the_cache_is_read_again(
+    settings: Settings, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    assert post_after_the_cached_site_is_recreated(settings, site, sessions, "10/minute") == (202, 202)
+    assert stored_comments(sessions) == 1  # the first went with the deleted site
+
+
+def test_the_failed_insert_counts_so_its_retry_may_be_refused_with_429(
+    settings: Settings, site: Site, sessions: sessionmaker[Session]
+) -> None:
+    # 1 for the first comment, 1 for the failed INSERT: the retry is the third (it was a 500 once).
+    assert post_after_the_cached_site_is_recreated(settings, site, sessions, "2/minute") == (202, 429)
     assert stored_comments(sessions) == 0
 
 
