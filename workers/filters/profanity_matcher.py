@@ -34,6 +34,10 @@ _STRETCHED = re.compile(r"([\w@$*!|+])\1\1")
 _RUNS = re.compile(r"(.)\1+")
 _NO_LETTER = re.compile(rf"[\d{re.escape(_SYMBOLS)}]+")
 _EDGE_SYMBOLS = "!*|+"
+# A listed word run together with whom it is aimed at: `fuckyou`, `fuckoff`, `f.u.c.k.y.o.u`. Longest
+# first; the word before it must have at least four letters, so `assu` or `cumu` do not count.
+_AIMED_TAILS = ("yourself", "urself", "you", "off", "ya", "u")
+_MIN_HEAD = 4
 
 
 def _allowed_chars() -> dict[str, frozenset[str]]:
@@ -211,6 +215,12 @@ class ProfanityMatcher:
                 if word is not None and _NO_LETTER.fullmatch(token) is None:
                     hits.append((token, (word, self.vocabulary[word], "" if token == word else "leetspeak")))
                     matched.add(token)
+        for token in tokens:
+            if token not in matched and len(token) > _MIN_HEAD and token.endswith(_AIMED_TAILS):
+                hit = self._run_together(token)
+                if hit is not None:
+                    hits.append((token, hit))
+                    matched.add(token)
         if "*" in joined:
             for token in tokens:
                 if token not in matched and "*" in token.strip("*") and (word := self._wildcard(token)) is not None:
@@ -224,6 +234,16 @@ class ProfanityMatcher:
                 if word is not None:
                     hits.append((token, (word, self.vocabulary[word], "stretched letters")))
         return hits
+
+    def _run_together(self, token: str) -> tuple[str, str, str] | None:
+        """(listed word, stem, how) when the token is a listed word followed by one of `_AIMED_TAILS`."""
+        for tail in _AIMED_TAILS:
+            head = token[: -len(tail)]
+            if token.endswith(tail) and len(head) >= _MIN_HEAD:
+                word = next((w for w in self._by_skeleton.get(skeleton(head), ()) if spells(w, head)), None)
+                if word is not None:
+                    return word, self.vocabulary[word], f"run together with '{tail}'"
+        return None
 
     def _preference(self, word: str) -> tuple[bool, bool, bool, str]:
         """Order look-alike candidates: the plain stem `fuck` before `fack`, `sh!t` or `f-u-c-k`."""
@@ -267,9 +287,12 @@ def _outermost(found: Mapping[tuple[int, int], WordMatch]) -> list[WordMatch]:
 
 def _spaced_words(match: re.Match[str]) -> Iterator[tuple[int, int]]:
     """A run of spaced letters as a whole, and, when its gaps differ in width, each stretch between
-    the widest ones: `f u c k   y o u` is two words, and neither reads as one when joined."""
+    the widest ones: `f u c k   y o u` is two words, and neither reads as one when joined. A leading
+    `a` or `i` spaced like the rest may be a word of its own: `such a r e t a r d`."""
     yield match.start(), match.end()
     gaps = list(_GAP.finditer(match.group()))
+    if len(gaps) > 1 and match.group()[: gaps[0].start()] in ("a", "i"):
+        yield match.start() + gaps[0].end(), match.end()
     widest = max(len(gap.group()) for gap in gaps)
     if widest == min(len(gap.group()) for gap in gaps):
         return

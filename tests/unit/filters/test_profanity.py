@@ -30,6 +30,8 @@ def test_character_map_is_better_profanitys():
         "Homo sapiens evolved in Africa",
         "the soldiers killed in the war",
         "she began to sob",
+        "thankyou for the menu, and the haiku",
+        "a n a l y s i s of the vote, a s s e s s e d",
     ],
 )
 def test_innocent_text_has_no_profanity(text):
@@ -170,6 +172,17 @@ def test_spaced_letters_with_wider_gaps_between_words_are_read_word_by_word():
     # Evenly spaced letters are read as one word only: this stays unread, rather than guessed at.
     assert words("f u c k y o u a s s h o l e") == []
     assert words("c l a s s   a c t") == []
+
+
+@pytest.mark.parametrize("text", ["fuckyou", "FUCKYOU!!", "f u c k y o u", "f.u.c.k.y.o.u", "well fuckyourself then"])
+def test_a_word_run_together_with_whom_it_is_aimed_at_is_found_and_held(text):
+    assert words(text) == ["fuck"]
+    assert decide(text).action.value == "hold"
+
+
+def test_a_spaced_out_word_after_an_article_spaced_the_same_way_is_found():
+    assert words("you are such a r e t a r d") == ["retard"]
+    assert words("what a s h i t show") == ["shit"]
 
 
 @pytest.mark.parametrize(
