@@ -140,10 +140,10 @@ class RateLimited(Exception):
 
     def answer(self) -> ApiError:
         """The 429 to answer; its Retry-After costs a round trip, so it is asked by the refused request itself."""
-        seconds = 1
-        for item, identifiers in self._refused:
-            reset_at = self._strategy.get_window_stats(item, *identifiers).reset_time
-            seconds = max(seconds, min(item.get_expiry(), math.ceil(reset_at - time.time())))
+        seconds = max(
+            _seconds_until(self._strategy.get_window_stats(item, *identifiers).reset_time, item)
+            for item, identifiers in self._refused
+        )
         return too_many_requests(self.scope, seconds)
 
 
@@ -262,8 +262,15 @@ def _seconds_until_reset() -> int:
     current = limiter.current_limit
     if current is None:
         return 60
-    # The storage rounds reset times up to the next second; never ask for more than the window itself.
-    return max(1, min(current.limit.get_expiry(), math.ceil(current.reset_at - time.time())))
+    return _seconds_until(current.reset_at, current.limit)
+
+
+def _seconds_until(reset_at: float, limit: RateLimitItem) -> int:
+    """Retry-After for a window that frees a slot at `reset_at`: at least 1, at most the window.
+
+    The storage rounds reset times up to the next second; never ask for more than the window itself.
+    """
+    return max(1, min(limit.get_expiry(), math.ceil(reset_at - time.time())))
 
 
 def _scope_of(error: RateLimitExceeded) -> str:
