@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ActionName = Literal["publish", "censor", "hold", "reject", "discard"]
 
@@ -104,6 +104,7 @@ class ProfanityPolicy(_Strict):
     enabled: bool = True
     action: ActionName = "hold"
     mild_action: ActionName = "publish"
+    expletive_action: ActionName = "censor"
     extra_words: tuple[str, ...] = ()
     allowed_words: tuple[str, ...] = ()
     mild_words: tuple[str, ...] = (
@@ -116,10 +117,36 @@ class ProfanityPolicy(_Strict):
     )  # fmt: skip
 
 
-class AbuseModelPolicy(_Strict):
+class ThresholdsPolicy(_Strict):
+    """Probabilities of one attribute at or above which a comment is censored, held or rejected."""
+
+    censor: float | None = Field(None, ge=0, le=1)
+    hold: float | None = Field(None, ge=0, le=1)
+    reject: float | None = Field(None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ThresholdsPolicy:
+        set_ = [value for value in (self.censor, self.hold, self.reject) if value is not None]
+        if set_ != sorted(set_):
+            raise ValueError("thresholds must rise from censor to hold to reject")
+        return self
+
+
+class AttributesPolicy(_Strict):
     enabled: bool = True
-    threshold: float = Field(0.6, gt=0, lt=1)
-    action: ActionName = "hold"
+    toxicity: ThresholdsPolicy = ThresholdsPolicy(hold=0.9)
+    severe_toxicity: ThresholdsPolicy = ThresholdsPolicy(hold=0.6)
+    identity_attack: ThresholdsPolicy = ThresholdsPolicy(hold=0.7)
+    insult: ThresholdsPolicy = ThresholdsPolicy(hold=0.8)
+    profanity: ThresholdsPolicy = ThresholdsPolicy()
+    threat: ThresholdsPolicy = ThresholdsPolicy(hold=0.6)
+    sexually_explicit: ThresholdsPolicy = ThresholdsPolicy(hold=0.8)
+    spam: ThresholdsPolicy = ThresholdsPolicy(hold=0.8, reject=0.995)
+
+    def thresholds(self, attribute: str) -> ThresholdsPolicy:
+        value = getattr(self, attribute)
+        assert isinstance(value, ThresholdsPolicy)
+        return value
 
 
 class RulePolicy(_Strict):
@@ -152,7 +179,7 @@ class FiltersPolicy(_Strict):
     author_reputation: AuthorReputationPolicy = AuthorReputationPolicy()
     bayes: BayesPolicy = BayesPolicy()
     profanity: ProfanityPolicy = ProfanityPolicy()
-    abuse_model: AbuseModelPolicy = AbuseModelPolicy()
+    attributes: AttributesPolicy = AttributesPolicy()
     threats: RulePolicy = RulePolicy()
     harassment: RulePolicy = RulePolicy()
     insults: RulePolicy = RulePolicy()

@@ -9,6 +9,7 @@ from service.commands.accounts import keys, moderators
 from service.commands.dev import dev_command
 from service.commands.filters import bench_command, eval_command, train_command
 from service.commands.learning import learn
+from service.commands.model import model_group
 from service.commands.privacy import privacy
 
 
@@ -69,4 +70,5 @@ main.add_command(eval_command)
 main.add_command(train_command)
 main.add_command(bench_command)
 main.add_command(learn)
+main.add_command(model_group)
 main.add_command(privacy)

@@ -91,25 +91,49 @@ def evaluate(
     train_files: tuple[Path, ...] = (),
     use_redis: bool = True,
     category: str | None = None,
+    baselines: bool = False,
 ) -> dict[str, object]:
     """Run the site's real pipeline on every row of a labeled CSV and return the figures.
 
     With a category, a row counts as flagged only when a verdict of that category asks for more
-    than publish: how the spam filters alone (or the abuse filters alone) do on the file.
+    than publish: how the spam filters alone (or the abuse filters alone) do on the file. With
+    baselines, the same figures for better-profanity and alt-profanity-check on the same rows.
     """
+    rows = list(read_labeled(path))
+    memory = None
+    if train_files:
+        from workers.filters.memory import MemoryCounts
+
+        memory = MemoryCounts()
+        for train_path in train_files:
+            for text, label in read_labeled(train_path):
+                memory.train(text, label)
+    client = _learned_from_redis(site) if use_redis and not train_files else None
+    return evaluate_rows(rows, site, category=category, baselines=baselines, memory=memory, client=client)
+
+
+def evaluate_rows(
+    rows: list[tuple[str, str]],
+    site: str,
+    *,
+    category: str | None = None,
+    baselines: bool = False,
+    model: object | None = None,
+    memory: object | None = None,
+    client: object | None = None,
+) -> dict[str, object]:
+    """Figures of the site's pipeline (with `model` for the attribute filters, if given) on rows."""
     from config.sites import SitePolicies
     from workers.filters.base import CommentInput, Context
     from workers.filters.memory import MemoryCounts
-    from workers.filters.pipeline import pipeline_for
+    from workers.filters.model.scores import AttributeModel
+    from workers.filters.pipeline import Pipeline, build_filters, pipeline_for
 
     policy = SitePolicies(sites_dir()).for_site(site)
-    pipeline = pipeline_for(site, policy)
-    rows = list(read_labeled(path))
-    memory = MemoryCounts()
-    for train_path in train_files:
-        for text, label in read_labeled(train_path):
-            memory.train(text, label)
-    client = _learned_from_redis(site) if use_redis and not train_files else None
+    if isinstance(model, AttributeModel):
+        pipeline = Pipeline(policy, build_filters(policy, model))
+    else:
+        pipeline = pipeline_for(site, policy)
     confusion = Confusion()
     started = time.perf_counter()
     for text, label in rows:
@@ -120,7 +144,7 @@ def evaluate(
 
             documents, counts = learning.read_counts(client, site, bayes.tokens(text))  # type: ignore[arg-type]
             context = Context(learned_documents=documents, learned_token_counts=counts)
-        elif memory.documents:
+        elif isinstance(memory, MemoryCounts) and memory.documents:
             context = memory.context_for(text)
         else:
             context = Context()
@@ -130,7 +154,26 @@ def evaluate(
         else:
             flagged = any(v.category.value == category and v.action.value != "publish" for v in decision.verdicts)
         confusion.add(label in POSITIVE, flagged)
-    return confusion.report(time.perf_counter() - started)
+    result = confusion.report(time.perf_counter() - started)
+    if baselines:
+        result["baselines"] = baseline_figures(rows)
+    return result
+
+
+def baseline_figures(rows: list[tuple[str, str]]) -> dict[str, object]:
+    """Return better-profanity's and alt-profanity-check's figures on the same rows."""
+    from service.commands.baselines import BASELINES, flags
+
+    texts = [text for text, _ in rows]
+    figures: dict[str, object] = {}
+    for name in BASELINES:
+        started = time.perf_counter()
+        flagged = flags(name, texts)
+        confusion = Confusion()
+        for (_, label), hit in zip(rows, flagged, strict=True):
+            confusion.add(label in POSITIVE, hit)
+        figures[name] = confusion.report(time.perf_counter() - started)
+    return figures
 
 
 @click.command("eval")
@@ -150,8 +193,15 @@ def evaluate(
     type=click.Choice(["spam", "abuse"]),
     help="Count only verdicts of this category (the spam files' ham rows contain swearing the abuse filters hold).",
 )
+@click.option("--baseline", is_flag=True, help="Also score better-profanity and alt-profanity-check on the same rows.")
 def eval_command(
-    file: Path, site: str, as_json: bool, train_files: tuple[Path, ...], no_redis: bool, category: str | None
+    file: Path,
+    site: str,
+    as_json: bool,
+    train_files: tuple[Path, ...],
+    no_redis: bool,
+    category: str | None,
+    baseline: bool,
 ) -> None:
     """Run the real pipeline on a labeled CSV (text,label) and print precision, recall and F1.
 
@@ -160,19 +210,28 @@ def eval_command(
     filter uses the site's counts from Redis when REDIS_URL is set and reachable (after
     `sift train`), or --train files, and is otherwise empty. No database is needed.
     """
-    result = evaluate(file, site, train_files, use_redis=not no_redis, category=category)
+    result = evaluate(file, site, train_files, use_redis=not no_redis, category=category, baselines=baseline)
     if as_json:
         click.echo(json.dumps(result))
         return
+    click.echo(f"{file} on site {site!r}: {result['n']} comments")
+    echo_figures("sift", result)
+    baselines = result.get("baselines")
+    if isinstance(baselines, dict):
+        for name, figures in baselines.items():
+            echo_figures(name, figures)
+
+
+def echo_figures(name: str, result: dict[str, object]) -> None:
+    """Print one line of figures, and the confusion, for one classifier."""
     confusion = result["confusion"]
     assert isinstance(confusion, dict)
-    click.echo(f"{file} on site {site!r}: {result['n']} comments")
     click.echo(
-        f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
-        f"false-positive rate {result['false_positive_rate']:.3f}"
+        f"{name:<20} precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
+        f"false-positive rate {result['false_positive_rate']:.3f}  "
+        f"(tp {confusion['tp']} fp {confusion['fp']} fn {confusion['fn']} tn {confusion['tn']}; "
+        f"{result['comments_per_second']} comments/s)"
     )
-    click.echo(f"tp {confusion['tp']}  fp {confusion['fp']}  fn {confusion['fn']}  tn {confusion['tn']}")
-    click.echo(f"{result['comments_per_second']} comments/s")
 
 
 @click.command("train")

@@ -54,6 +54,7 @@ def get_detail(session: Session, moderator: Identity, comment_id: int) -> Commen
         user_agent=comment.user_agent,
         page_url=comment.page_url,
         score=comment.score,
+        scores=comment.scores or {},
         version=comment.version,
         policy_version=comment.policy_version,
         report_count=comment.report_count,

@@ -60,6 +60,7 @@ class QueueItem(BaseModel):
     author_name: str
     author_email: str
     score: float
+    scores: dict[str, float] = Field(description="The learned models' probability per attribute.")
     version: int
     report_count: int
     created_at: dt.datetime
@@ -119,6 +120,9 @@ class CommentDetail(BaseModel):
     user_agent: str
     page_url: str
     score: float
+    scores: dict[str, float] = Field(
+        description="The learned models' probability per attribute (toxicity, insult, threat, spam...)."
+    )
     version: int
     policy_version: str
     report_count: int

@@ -89,6 +89,7 @@ def queue_items(session: Session, rows: list[Comment], sites: dict[int, str]) ->
                 author_name=row.author_name,
                 author_email=row.author_email,
                 score=row.score,
+                scores=row.scores or {},
                 version=row.version,
                 report_count=row.report_count,
                 created_at=row.created_at,

@@ -122,6 +122,8 @@ class Comment(Base):
     # Blatant spam: kept for the record but out of every queue.
     discarded: Mapped[bool] = mapped_column(Boolean, default=False)
     score: Mapped[float] = mapped_column(Float, default=0.0)
+    # The learned models' probability per attribute ({"toxicity": 0.12, ...}), set when decided.
+    scores: Mapped[dict[str, float] | None] = mapped_column(JSON, nullable=True)
     policy_version: Mapped[str] = mapped_column(String(32), default="")
     # Bumped on every change; moderators send it back to detect concurrent edits.
     version: Mapped[int] = mapped_column(Integer, default=1)

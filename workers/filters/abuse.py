@@ -1,38 +1,14 @@
-"""Abuse filters beyond the word list: the trained model, threat/harassment/insult rules, personal data, shouting."""
+"""Abuse filters beyond the word list and the learned models: threat/harassment/insult rules, personal data, shouting."""
 
 from __future__ import annotations
 
 import re
 import string
 
-from config.filter_policy import AbuseModelPolicy, PersonalDataPolicy, RulePolicy, ShoutingPolicy
-from workers.filters.abuse_model import load_model
+from config.filter_policy import PersonalDataPolicy, RulePolicy, ShoutingPolicy
 from workers.filters.abuse_rules import find_rules
 from workers.filters.analysis import analyze
 from workers.filters.base import Action, Category, CommentInput, Context, Span, Verdict
-
-
-class AbuseModelFilter:
-    id = "abuse-model"
-    category = Category.ABUSE
-
-    def __init__(self, policy: AbuseModelPolicy) -> None:
-        self.model = load_model()
-        self.threshold = policy.threshold
-        self.action = Action(policy.action)
-
-    def check(self, comment: CommentInput, context: Context) -> Verdict | None:
-        score = self.model.score(analyze(comment.body).words)
-        if score.probability < self.threshold:
-            return None
-        cues = ", ".join(f'"{feature}"' for feature in score.strongest) or "the wording as a whole"
-        return Verdict(
-            filter_id=self.id,
-            category=self.category,
-            action=self.action,
-            score=round(score.probability, 3),
-            reason=f"offensive language {score.probability:.0%} likely (strongest cues: {cues})",
-        )
 
 
 class RuleFilter:

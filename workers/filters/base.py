@@ -108,6 +108,9 @@ class Decision:
     verdicts: tuple[Verdict, ...]
     policy_version: str
     censored_body: str | None = None
+    # The learned models' probability for each attribute (`model.scores.ATTRIBUTES`), shown to
+    # moderators whatever the action; empty when the site turned the attribute filters off.
+    scores: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def score(self) -> float:

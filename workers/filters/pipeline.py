@@ -6,9 +6,11 @@ import functools
 from collections.abc import Sequence
 
 from config.sites import SitePolicy
-from workers.filters.abuse import AbuseModelFilter, PersonalDataFilter, RuleFilter, ShoutingFilter
+from workers.filters.abuse import PersonalDataFilter, RuleFilter, ShoutingFilter
+from workers.filters.attributes import attribute_filters, scores_for
 from workers.filters.base import Action, Category, CommentInput, Context, Decision, Filter, Span, Verdict
 from workers.filters.bayes import BayesFilter
+from workers.filters.model.scores import AttributeModel, load_model
 from workers.filters.profanity import ProfanityFilter, censor
 from workers.filters.spam import LinkDomainsFilter, LinksFilter, SitePhrasesFilter, SpamPhrasesFilter
 from workers.filters.traffic import (
@@ -21,8 +23,8 @@ from workers.filters.traffic import (
 )
 
 
-def build_filters(policy: SitePolicy) -> list[Filter]:
-    """Return the enabled filters of a policy, cheapest first."""
+def build_filters(policy: SitePolicy, model: AttributeModel | None = None) -> list[Filter]:
+    """Return the enabled filters of a policy, cheapest first; `model` replaces the shipped one."""
     settings = policy.filters
     candidates: list[tuple[bool, Filter]] = [
         (settings.honeypot.enabled, HoneypotFilter(settings.honeypot)),
@@ -40,17 +42,20 @@ def build_filters(policy: SitePolicy) -> list[Filter]:
         (settings.threats.enabled, RuleFilter("threats", settings.threats)),
         (settings.harassment.enabled, RuleFilter("harassment", settings.harassment)),
         (settings.insults.enabled, RuleFilter("insults", settings.insults)),
-        (settings.abuse_model.enabled, AbuseModelFilter(settings.abuse_model)),
         (settings.personal_data.enabled, PersonalDataFilter(settings.personal_data)),
         (settings.shouting.enabled, ShoutingFilter(settings.shouting)),
     ]
-    return [candidate for enabled, candidate in candidates if enabled]
+    chosen = [candidate for enabled, candidate in candidates if enabled]
+    if settings.attributes.enabled:
+        chosen.extend(attribute_filters(settings.attributes, model))
+    return chosen
 
 
 class Pipeline:
-    def __init__(self, policy: SitePolicy, filters: Sequence[Filter]) -> None:
+    def __init__(self, policy: SitePolicy, filters: Sequence[Filter], model: AttributeModel | None = None) -> None:
         self.policy = policy
         self.filters = list(filters)
+        self.model = (model or load_model()) if policy.filters.attributes.enabled else None
 
     def run(self, comment: CommentInput, context: Context) -> Decision:
         """Run every filter; the most severe action wins and every verdict is kept."""
@@ -73,7 +78,17 @@ class Pipeline:
         if action is Action.CENSOR:
             spans: list[Span] = [span for v in verdicts if v.action is Action.CENSOR for span in v.spans]
             censored = censor(comment.body, spans)
-        return Decision(action=action, verdicts=verdicts, policy_version=self.policy.version, censored_body=censored)
+        scores = {}
+        if self.model is not None:
+            found = scores_for(self.model, comment.body)
+            scores = {name: value.probability for name, value in found.attributes.items()}
+        return Decision(
+            action=action,
+            verdicts=verdicts,
+            policy_version=self.policy.version,
+            censored_body=censored,
+            scores=scores,
+        )
 
     def _trusted(self, context: Context) -> bool:
         needed = self.policy.moderation.trust_authors_after_approved

@@ -202,6 +202,7 @@ class ProfanityFilter:
     def __init__(self, policy: ProfanityPolicy) -> None:
         self.action = Action(policy.action)
         self.mild_action = Action(policy.mild_action)
+        self.expletive_action = Action(policy.expletive_action)
         self.mild = frozenset(fold_word(word) for word in policy.mild_words)
         self.expletives = frozenset(fold_word(word) for word in policy.expletives)
         self.matcher = matcher_for(policy.extra_words, policy.allowed_words)
@@ -235,7 +236,12 @@ class ProfanityFilter:
             # A comment of swearing alone says nothing else: it is not emphasis of anything.
             strong = [match for match in matches if match.word in self.expletives]
         shown = strong or matches
-        action = self.action if strong else self.mild_action
+        if strong:
+            action = self.action
+        elif any(match.word in self.expletives for match in matches):
+            action = max(self.expletive_action, self.mild_action, key=lambda a: a.severity)
+        else:
+            action = self.mild_action
         distinct = {match.stem for match in shown}
         label = "profanity" if strong else "mild profanity"
         return Verdict(

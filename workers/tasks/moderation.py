@@ -159,6 +159,7 @@ def apply_decision(session: Session, comment: Comment, decision: Decision) -> bo
         "score": decision.score,
         "policy_version": decision.policy_version,
         "decided_at": utcnow(),
+        "scores": dict(decision.scores) or None,
     }
     if decision.action is Action.CENSOR:
         values["censored_body"] = decision.censored_body
@@ -221,6 +222,7 @@ def dry_run(self, site_name: str, fields: dict[str, str], reply_key: str) -> Non
         "score": decision.score,
         "policy_version": decision.policy_version,
         "censored_body": decision.censored_body,
+        "scores": dict(decision.scores),
         "verdicts": [verdict_fields(v) for v in decision.verdicts],
     }
     pipe = resources.redis.pipeline()

@@ -110,20 +110,32 @@ def test_profane_comment_is_held_by_default(text):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "published"),
     [
-        "Holy shit, 2 billion views.",
-        "this is fucking brilliant reporting",
-        "What the fuck happened to the budget?",
-        "Laughing my fucking ass off",
-        "the council's plan is bullshit and everyone knows it",
-        "put pictures of your ass on facebook, why would anyone",
-        "nice tits",
+        ("Holy shit, 2 billion views.", "Holy ****, 2 billion views."),
+        ("this is fucking brilliant reporting", "this is **** brilliant reporting"),
+        ("What the fuck happened to the budget?", "What the **** happened to the budget?"),
+        ("Laughing my fucking ass off", "Laughing my **** **** off"),
+        ("the council's plan is bullshit and everyone knows it", "the council's plan is **** and everyone knows it"),
     ],
 )
-def test_swearing_for_emphasis_publishes_with_a_mild_verdict(text):
+def test_swearing_for_emphasis_publishes_masked(text, published):
     decision = decide(text)
+    assert decision.action.value == "censor", [(v.filter_id, v.reason) for v in decision.verdicts]
+    assert decision.censored_body == published
+    assert [v.reason.split(":")[0] for v in decision.verdicts if v.filter_id == "profanity"] == ["mild profanity"]
+
+
+def test_a_site_can_publish_emphatic_swearing_unmasked():
+    decision = decide("this is fucking brilliant reporting", {"filters": {"profanity": {"expletive_action": "publish"}}})
     assert decision.action.value == "publish"
+    assert decision.censored_body is None
+
+
+@pytest.mark.parametrize("text", ["put pictures of your ass on facebook, why would anyone", "nice tits", "damn it"])
+def test_mild_words_publish_unmasked_with_a_verdict(text):
+    decision = decide(text)
+    assert decision.action.value == "publish", [(v.filter_id, v.reason) for v in decision.verdicts]
     assert [v.reason.split(":")[0] for v in decision.verdicts if v.filter_id == "profanity"] == ["mild profanity"]
 
 
