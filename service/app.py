@@ -76,11 +76,24 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     from service.intake import routes as intake
     from service.moderation import routes as moderation
     from service.moderation import ui as moderation_ui
+    from service.perspective import routes as perspective
     from service.public import reports
     from service.public import routes as public
 
     observability.init_app(app)
     limits.init_app(app)
-    for module in (ops, intake, public, reports, moderation, moderation_ui, admin, admin_webhooks, akismet, demo):
+    for module in (
+        ops,
+        intake,
+        public,
+        reports,
+        moderation,
+        moderation_ui,
+        admin,
+        admin_webhooks,
+        akismet,
+        perspective,
+        demo,
+    ):
         app.register_blueprint(module.blueprint)
     return app
