@@ -73,6 +73,7 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     from service.admin import webhooks as admin_webhooks
     from service.akismet import routes as akismet
     from service.demo import routes as demo
+    from service.intake import check as draft_check
     from service.intake import routes as intake
     from service.moderation import routes as moderation
     from service.moderation import ui as moderation_ui
@@ -85,6 +86,7 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     for module in (
         ops,
         intake,
+        draft_check,
         public,
         reports,
         moderation,

@@ -19,6 +19,7 @@ from workers.filters.traffic import (
     HoneypotFilter,
     VelocityFilter,
 )
+from workers.filters.warning import PostedAfterWarningFilter
 
 
 def build_filters(policy: SitePolicy) -> list[Filter]:
@@ -44,6 +45,8 @@ def build_filters(policy: SitePolicy) -> list[Filter]:
         (settings.personal_data.enabled, PersonalDataFilter(settings.personal_data)),
         (settings.shouting.enabled, ShoutingFilter(settings.shouting)),
     ]
+    # Always on: it only tells moderators what the author was warned about, and changes no action.
+    candidates.append((True, PostedAfterWarningFilter()))
     return [candidate for enabled, candidate in candidates if enabled]
 
 
