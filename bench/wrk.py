@@ -25,6 +25,23 @@ request = function()
 end
 """
 
+# A Perspective request as Coral Talk sends it, with comments of the same size as POST_SCRIPT's.
+ANALYZE_SCRIPT = r"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.format(
+    '{"comment":{"text":"Comment %d. I read the article twice and I still think the council got the budget ' ..
+    'wrong: the bus lanes were promised in the last election, the money was set aside, and now it goes to ' ..
+    'parking. Happy to be shown the numbers, but so far nobody has published them. Thanks for covering it."},' ..
+    '"doNotStore":true,"requestedAttributes":{"TOXICITY":{}},"languages":["en"]}',
+    counter)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
@@ -45,10 +62,10 @@ def wrk_binary() -> str:
     return found
 
 
-def run_wrk(url: str, seconds: float, connections: int, script_dir: Path) -> WrkResult:
-    """Load one URL with POSTs for the given time, one wrk thread (the machine has two cores to share)."""
-    script = script_dir / "post.lua"
-    script.write_text(POST_SCRIPT)
+def run_wrk(url: str, seconds: float, connections: int, script_dir: Path, lua: str = POST_SCRIPT) -> WrkResult:
+    """Load one URL with POSTs (the `lua` script's) for the given time, one wrk thread (two cores to share)."""
+    script = script_dir / f"post-{abs(hash(lua))}.lua"
+    script.write_text(lua)
     completed = subprocess.run(
         [
             wrk_binary(),
