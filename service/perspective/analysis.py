@@ -126,13 +126,12 @@ def answer(plan: Plan, score: Callable[[str], Scores]) -> dict[str, Any]:
             if parameters.score_threshold is not None and probability < parameters.score_threshold:
                 continue
             summary = {"value": probability, "type": "PROBABILITY"}
-            entry: dict[str, Any] = {}
+            entry: dict[str, Any] = {"summaryScore": summary}
             if plan.span_annotations:
                 # Without spans from the model, the whole text is one span, as Perspective answers a
                 # one-sentence comment; offsets count characters (Unicode code points).
                 spans = [(span.start, span.end) for span in found.spans] or [(0, len(plan.text))]
                 entry["spanScores"] = [{"begin": begin, "end": end, "score": dict(summary)} for begin, end in spans]
-            entry["summaryScore"] = summary
             attribute_scores[name] = entry
     body: dict[str, Any] = {
         "attributeScores": attribute_scores,

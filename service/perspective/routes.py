@@ -32,7 +32,6 @@ from service.perspective.models import (
     SuggestCommentScoreResponse,
 )
 from service.services import services
-from service.storage.accounts import site_for_key
 from workers.filters.model.scores import score_text
 
 blueprint = Blueprint("perspective", __name__)
@@ -106,9 +105,7 @@ def _site_for_request_key() -> str:
     key = (request.args.get("key") or request.headers.get("X-Goog-Api-Key") or "").strip()
     if not key:
         raise PerspectiveError(403, "The request is missing a valid API key.")
-    with services().sessions() as session, session.begin():
-        site = site_for_key(session, key)
-        name = site.name if site is not None else None
+    name = services().sites.site_name_for_key(key)
     if name is None:
         raise PerspectiveError(400, "API key not valid. Please pass a valid API key.")
     return name
