@@ -9,20 +9,28 @@ deleted at the end. The figure says what a Perspective client costs next to comm
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import redis
 from sqlalchemy import delete
 
-from bench.load import SITE, LoadOptions, _reset_site, _start_clean, _start_gunicorn, _stop, machine
+from bench.load import (
+    SITE,
+    LoadOptions,
+    _reset_site,
+    _start_gunicorn,
+    _stop,
+    format_machine,
+    format_rate,
+    machine,
+    prepare_run,
+)
 from bench.wrk import ANALYZE_SCRIPT, POST_SCRIPT, run_wrk
-from config.settings import REPO_ROOT, Settings
+from config.settings import Settings
 from service.storage.accounts import get_site, issue_site_key
-from service.storage.db import make_engine, make_session_factory, transaction
+from service.storage.db import transaction
 from service.storage.models import SiteApiKey
 from workers import names
 
@@ -31,19 +39,7 @@ KEY_LABEL = "bench analyze"
 
 def run_analyze_bench(settings: Settings, options: LoadOptions) -> dict[str, Any]:
     """Measure intake and analyze req/s at each wrk concurrency; return the figures."""
-    env = dict(os.environ)
-    env.update(
-        SIFT_RATE_LIMIT_INTAKE="100000000/minute",
-        SIFT_RATE_LIMIT_ANALYZE="100000000/minute",
-        PYTHONPATH=str(REPO_ROOT),
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    engine = make_engine(settings.database_url)
-    sessions = make_session_factory(engine)
-    broker = redis.Redis.from_url(settings.redis_url)
-    _reset_site(sessions)
-    _start_clean(engine, broker)
+    env, engine, sessions, broker = prepare_run(settings, None, "SIFT_RATE_LIMIT_ANALYZE")
     with transaction(sessions) as session:
         key = issue_site_key(session, get_site(session, SITE), KEY_LABEL)
     levels = []
@@ -79,16 +75,12 @@ def run_analyze_bench(settings: Settings, options: LoadOptions) -> dict[str, Any
 
 def format_analyze_report(figures: dict[str, Any]) -> str:
     """Render the figures for a person."""
-    box = figures["machine"]
-    lines = [f"machine: {box['cpus']} CPUs, {box['cpu_model']}, {box['system']}, Python {box['python']}"]
+    lines = [format_machine(figures["machine"])]
     for level in figures["throughput"]:
-        intake, analyze = level["intake"], level["analyze"]
         lines += [
             f"{level['connections']} connections:",
-            f"  intake (POST comments):     {intake['requests_per_second']:8.0f} req/s  "
-            f"p50 {intake['p50_ms']:.1f} ms  p99 {intake['p99_ms']:.1f} ms  non-2xx {intake['non_2xx']}",
-            f"  analyze (comments:analyze): {analyze['requests_per_second']:8.0f} req/s  "
-            f"p50 {analyze['p50_ms']:.1f} ms  p99 {analyze['p99_ms']:.1f} ms  non-2xx {analyze['non_2xx']}",
+            format_rate("intake (POST comments):", level["intake"]),
+            format_rate("analyze (comments:analyze):", level["analyze"]),
             f"  analyze / intake:           {level['ratio']:.2f}",
         ]
     return "\n".join(lines)

@@ -43,17 +43,22 @@ class KeyQuery(BaseModel):
     key: str = Field(description="A site key (`sift keys create --site SITE`).")
 
 
-@blueprint.post("/v1alpha1/comments:analyze")
-@document(
-    "POST",
-    "/v1alpha1/comments:analyze",
-    summary="Perspective: score a comment's attributes",
-    tags=("perspective",),
-    body=AnalyzeCommentRequest,
-    query=KeyQuery,
-    responses={200: AnalyzeCommentResponse},
+def _perspective_method(name: str, summary: str, body: type[BaseModel], response: type[BaseModel]) -> Any:
+    """Route, document and rate-limit (per key) one `comments:{name}` method."""
+    path = f"/v1alpha1/comments:{name}"
+
+    def register(view: Any) -> Any:
+        documented = document(
+            "POST", path, summary=summary, tags=("perspective",), body=body, query=KeyQuery, responses={200: response}
+        )
+        return blueprint.post(path)(documented(limit_analyze(view)))
+
+    return register
+
+
+@_perspective_method(
+    "analyze", "Perspective: score a comment's attributes", AnalyzeCommentRequest, AnalyzeCommentResponse
 )
-@limit_analyze
 def analyze_comment() -> ResponseReturnValue:
     site = _site_for_request_key()
     try:
@@ -74,17 +79,12 @@ def analyze_comment() -> ResponseReturnValue:
     return jsonify(body), 200, headers
 
 
-@blueprint.post("/v1alpha1/comments:suggestscore")
-@document(
-    "POST",
-    "/v1alpha1/comments:suggestscore",
-    summary="Perspective: accept a suggested score (nothing is kept)",
-    tags=("perspective",),
-    body=SuggestCommentScoreRequest,
-    query=KeyQuery,
-    responses={200: SuggestCommentScoreResponse},
+@_perspective_method(
+    "suggestscore",
+    "Perspective: accept a suggested score (nothing is kept)",
+    SuggestCommentScoreRequest,
+    SuggestCommentScoreResponse,
 )
-@limit_analyze
 def suggest_comment_score() -> ResponseReturnValue:
     _site_for_request_key()
     suggestion = _parse(SuggestCommentScoreRequest)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import httplib2
 import httpx
 import pytest
-from googleapiclient import discovery
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.storage.accounts import issue_site_key
 from service.storage.models import Site
+from tests.integration.test_perspective import google_client
 
 pytestmark = pytest.mark.slow
 
@@ -41,15 +40,7 @@ JSON = {"Content-Type": "application/json"}
 
 
 def test_googles_client_against_gunicorn(api_url: str, site_key: str) -> None:
-    analyzer = discovery.build(
-        "commentanalyzer",
-        "v1alpha1",
-        discoveryServiceUrl=f"{api_url}/$discovery/rest?version=v1alpha1",
-        developerKey=site_key,
-        http=httplib2.Http(timeout=30, proxy_info=None),
-        cache_discovery=False,
-        static_discovery=False,
-    )
+    analyzer = google_client(api_url, site_key)
     request = {"comment": {"text": "Thanks, a fair summary."}, "requestedAttributes": {"INSULT": {}, "SPAM": {}}}
     answer = analyzer.comments().analyze(body=request).execute()
     assert set(answer["attributeScores"]) == {"INSULT", "SPAM"}
