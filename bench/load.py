@@ -61,15 +61,7 @@ class LoadOptions:
 
 def run_load(settings: Settings, options: LoadOptions, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Run every phase and return the figures (also checked against the targets)."""
-    env = dict(os.environ if environ is None else environ)
-    # The real limits would refuse a load generator at once; a huge one keeps the limiter's cost in the figure.
-    env.update(SIFT_RATE_LIMIT_INTAKE="100000000/minute", PYTHONPATH=str(REPO_ROOT), PYTHONUNBUFFERED="1")
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    engine = make_engine(settings.database_url)
-    sessions = make_session_factory(engine)
-    broker = redis.Redis.from_url(settings.redis_url)
-    _reset_site(sessions)
-    _start_clean(engine, broker)
+    env, engine, sessions, broker = prepare_run(settings, environ)
     with tempfile.TemporaryDirectory(prefix="sift-load-") as scratch:
         work = Path(scratch)
         levels = [_measure_level(env, options, work, connections, broker) for connections in options.connections]
@@ -88,6 +80,26 @@ def run_load(settings: Settings, options: LoadOptions, environ: dict[str, str] |
     _reset_site(sessions)
     engine.dispose()
     return _report(levels, backlog, decided_per_second, latency, options)
+
+
+def prepare_run(
+    settings: Settings, environ: dict[str, str] | None = None, *limits: str
+) -> tuple[dict[str, str], Any, Any, redis.Redis]:
+    """Return the servers' environment, engine, sessions and broker, the bench site emptied.
+
+    The real limits would refuse a load generator at once; a huge one (for the intake and the
+    `SIFT_RATE_LIMIT_*` variables named in `limits`) keeps the limiter's cost in the figure.
+    """
+    env = dict(os.environ if environ is None else environ)
+    env.update({name: "100000000/minute" for name in ("SIFT_RATE_LIMIT_INTAKE", *limits)})
+    env.update(PYTHONPATH=str(REPO_ROOT), PYTHONUNBUFFERED="1")
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    broker = redis.Redis.from_url(settings.redis_url)
+    _reset_site(sessions)
+    _start_clean(engine, broker)
+    return env, engine, sessions, broker
 
 
 def _measure_level(
@@ -327,20 +339,30 @@ def _stop(process: Any) -> None:
             process.wait()
 
 
+def format_machine(box: dict[str, Any]) -> str:
+    return f"machine: {box['cpus']} CPUs, {box['cpu_model']}, {box['system']}, Python {box['python']}"
+
+
+def format_rate(label: str, figure: dict[str, Any], errors: bool = True) -> str:
+    """One wrk figure on one line: `label` padded, req/s, p50, p99 (and non-2xx answers)."""
+    line = (
+        f"  {label:<28}{figure['requests_per_second']:8.0f} req/s  "
+        f"p50 {figure['p50_ms']:.1f} ms  p99 {figure['p99_ms']:.1f} ms"
+    )
+    return f"{line}  non-2xx {figure['non_2xx']}" if errors else line
+
+
 def format_report(figures: dict[str, Any]) -> str:
     """Render the figures for a person."""
-    end, rate, box = figures["end_to_end"], figures["latency_at_fixed_rate"], figures["machine"]
+    end, rate = figures["end_to_end"], figures["latency_at_fixed_rate"]
     targets = figures["targets"]
     met = {name: "met" if check["met"] else "NOT met" for name, check in targets.items()}
-    lines = [f"machine: {box['cpus']} CPUs, {box['cpu_model']}, {box['system']}, Python {box['python']}"]
+    lines = [format_machine(figures["machine"])]
     for level in figures["throughput"]:
-        floor, intake = level["floor"], level["intake"]
         lines += [
             f"{level['connections']} connections:",
-            f"  floor  (Flask + .delay()):  {floor['requests_per_second']:8.0f} req/s  "
-            f"p50 {floor['p50_ms']:.1f} ms  p99 {floor['p99_ms']:.1f} ms",
-            f"  intake (real API):          {intake['requests_per_second']:8.0f} req/s  "
-            f"p50 {intake['p50_ms']:.1f} ms  p99 {intake['p99_ms']:.1f} ms  non-2xx {intake['non_2xx']}",
+            format_rate("floor  (Flask + .delay()):", level["floor"], errors=False),
+            format_rate("intake (real API):", level["intake"]),
             f"  intake / floor:             {level['ratio']:.2f}",
         ]
     ratio = targets["intake_ratio_to_floor"]

@@ -5,25 +5,43 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-# ~500 bytes of JSON like a real comment; the counter keeps bodies distinct so duplicates are not what we measure.
-POST_SCRIPT = r"""
+
+def post_script(body_format: str, arguments: str) -> str:
+    """A wrk script POSTing JSON bodies made by Lua's `string.format(body_format, arguments)`, counter in scope."""
+    return f"""
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local counter = 0
 request = function()
   counter = counter + 1
   local body = string.format(
-    '{"thread":"bench-%d","author_name":"Reader %d","author_email":"reader%d@example.org",' ..
-    '"body":"Comment %d. I read the article twice and I still think the council got the budget wrong: ' ..
-    'the bus lanes were promised in the last election, the money was set aside, and now it goes to parking. ' ..
-    'Happy to be shown the numbers, but so far nobody has published them. Thanks for covering it."}',
-    counter % 50, counter % 500, counter % 500, counter)
+    {body_format},
+    {arguments})
   return wrk.format(nil, nil, nil, body)
 end
 """
+
+
+# ~500 bytes of JSON like a real comment; the counter keeps bodies distinct so duplicates are not what we measure.
+POST_SCRIPT = post_script(
+    """'{"thread":"bench-%d","author_name":"Reader %d","author_email":"reader%d@example.org",' ..
+    '"body":"Comment %d. I read the article twice and I still think the council got the budget wrong: ' ..
+    'the bus lanes were promised in the last election, the money was set aside, and now it goes to parking. ' ..
+    'Happy to be shown the numbers, but so far nobody has published them. Thanks for covering it."}'""",
+    "counter % 50, counter % 500, counter % 500, counter",
+)
+# A Perspective request as Coral Talk sends it, with comments of the same size as POST_SCRIPT's.
+ANALYZE_SCRIPT = post_script(
+    """'{"comment":{"text":"Comment %d. I read the article twice and I still think the council got the budget ' ..
+    'wrong: the bus lanes were promised in the last election, the money was set aside, and now it goes to ' ..
+    'parking. Happy to be shown the numbers, but so far nobody has published them. Thanks for covering it."},' ..
+    '"doNotStore":true,"requestedAttributes":{"TOXICITY":{}},"languages":["en"]}'""",
+    "counter",
+)
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -45,10 +63,10 @@ def wrk_binary() -> str:
     return found
 
 
-def run_wrk(url: str, seconds: float, connections: int, script_dir: Path) -> WrkResult:
-    """Load one URL with POSTs for the given time, one wrk thread (the machine has two cores to share)."""
-    script = script_dir / "post.lua"
-    script.write_text(POST_SCRIPT)
+def run_wrk(url: str, seconds: float, connections: int, script_dir: Path, lua: str = POST_SCRIPT) -> WrkResult:
+    """Load one URL with POSTs (the `lua` script's) for the given time, one wrk thread (two cores to share)."""
+    script = script_dir / f"post-{zlib.crc32(lua.encode()):08x}.lua"
+    script.write_text(lua)
     completed = subprocess.run(
         [
             wrk_binary(),

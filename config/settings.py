@@ -43,6 +43,9 @@ class Settings:
     rate_limit_reports: str = "10/minute;100/hour"
     rate_limit_moderation: str = "600/minute"
     rate_limit_login: str = "5/minute;30/hour"
+    # The Perspective-compatible analysis, per site key; a draft check, per client address.
+    rate_limit_analyze: str = "60/second;20000/hour"
+    rate_limit_check: str = "20/minute;200/hour"
     # Retention: client addresses are truncated, and rejected spam purged, after this many days.
     truncate_addresses_after_days: int = 30
     purge_spam_after_days: int = 30
@@ -105,6 +108,8 @@ class Settings:
             rate_limit_reports=_rate_limit(environ, "SIFT_RATE_LIMIT_REPORTS", "10/minute;100/hour"),
             rate_limit_moderation=_rate_limit(environ, "SIFT_RATE_LIMIT_MODERATION", "600/minute"),
             rate_limit_login=_rate_limit(environ, "SIFT_RATE_LIMIT_LOGIN", "5/minute;30/hour"),
+            rate_limit_analyze=_rate_limit(environ, "SIFT_RATE_LIMIT_ANALYZE", "60/second;20000/hour"),
+            rate_limit_check=_rate_limit(environ, "SIFT_RATE_LIMIT_CHECK", "20/minute;200/hour"),
             truncate_addresses_after_days=_int(environ, "SIFT_TRUNCATE_ADDRESSES_AFTER_DAYS", 30, minimum=1),
             purge_spam_after_days=_int(environ, "SIFT_PURGE_SPAM_AFTER_DAYS", 30, minimum=1),
         )

@@ -73,14 +73,29 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     from service.admin import webhooks as admin_webhooks
     from service.akismet import routes as akismet
     from service.demo import routes as demo
+    from service.intake import check as draft_check
     from service.intake import routes as intake
     from service.moderation import routes as moderation
     from service.moderation import ui as moderation_ui
+    from service.perspective import routes as perspective
     from service.public import reports
     from service.public import routes as public
 
     observability.init_app(app)
     limits.init_app(app)
-    for module in (ops, intake, public, reports, moderation, moderation_ui, admin, admin_webhooks, akismet, demo):
+    for module in (
+        ops,
+        intake,
+        draft_check,
+        public,
+        reports,
+        moderation,
+        moderation_ui,
+        admin,
+        admin_webhooks,
+        akismet,
+        perspective,
+        demo,
+    ):
         app.register_blueprint(module.blueprint)
     return app

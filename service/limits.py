@@ -8,10 +8,11 @@ How to apply a limit to a view (the decorator goes below the route decorator):
     @limit_reports
     def report_comment(comment_id: int): ...
 
-`limit_reports` keys on the client address, `limit_moderation` on the bearer token (or the browser
-session, else the address), and `limit_login` on both the account named in the body and the
-address. The intake's limit, per client address too, is a `GroupedLimit` (`services().intake_limit`),
-checked inside the intake's group commit, for all the comments of a group in one Redis round trip.
+`limit_reports` and `limit_check` key on the client address, `limit_analyze` on the site key in the
+query, `limit_moderation` on the bearer token (or the browser session, else the address), and
+`limit_login` on both the account named in the body and the address. The intake's limit, per client
+address too, is a `GroupedLimit` (`services().intake_limit`), checked inside the intake's group
+commit, for all the comments of a group in one Redis round trip.
 The limits themselves come from settings (`SIFT_RATE_LIMIT_*`).
 
 When Redis is down each process falls back to in-memory counters with the same limits (degraded: per
@@ -76,6 +77,22 @@ def login_account_key() -> str:
     return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
+def query_key_hash() -> str:
+    """Key the Perspective-compatible limit on the `key` query parameter (a site key), hashed like tokens."""
+    key = request.args.get("key", "").strip()
+    if not key:
+        return "address:" + client_address()
+    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _analyze_limits() -> str:
+    return services().settings.rate_limit_analyze
+
+
+def _check_limits() -> str:
+    return services().settings.rate_limit_check
+
+
 def _report_limits() -> str:
     return services().settings.rate_limit_reports
 
@@ -117,6 +134,8 @@ limiter = _ViewLimiter(
 
 limit_reports = limiter.limit(_report_limits, scope="reports")
 limit_moderation = limiter.limit(_moderation_limits, key_func=token_or_session_key, scope="moderation")
+limit_analyze = limiter.limit(_analyze_limits, key_func=query_key_hash, scope="analyze")
+limit_check = limiter.limit(_check_limits, scope="check")
 limit_login_by_address = limiter.limit(_login_limits, scope="login-address")
 limit_login_by_account = limiter.limit(_login_limits, key_func=login_account_key, scope="login-account")
 
@@ -255,7 +274,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(error: RateLimitExceeded) -> ResponseReturnValue:
-        return error_response(too_many_requests(_scope_of(error), _seconds_until_reset()))
+        return error_response(refusal_for(error))
+
+
+def refusal_for(error: RateLimitExceeded) -> ApiError:
+    """The 429 for a request a decorator's limit refused (counted in metrics, with its Retry-After)."""
+    return too_many_requests(_scope_of(error), _seconds_until_reset())
 
 
 def _seconds_until_reset() -> int:

@@ -38,6 +38,17 @@ COMMENTS_DECIDED = Counter(
 DECISION_SECONDS = Histogram("sift_decision_seconds", "Time from intake to the pipeline's decision.", buckets=_SECONDS)
 FILTER_SECONDS = Histogram("sift_filter_seconds", "Time one filter took on one comment.", ["filter"], buckets=_SECONDS)
 
+ANALYSES = Counter(
+    "sift_analyze_requests_total",
+    "Perspective-compatible analyses answered, by site and outcome (ok, or the error's status).",
+    ["site", "outcome"],
+)
+DRAFT_CHECKS = Counter(
+    "sift_draft_checks_total",
+    "Drafts checked before posting, by site and the action they would get.",
+    ["site", "action"],
+)
+
 TASKS = Counter("sift_tasks_total", "Celery tasks finished, by outcome.", ["task", "outcome"])
 TASK_RETRIES = Counter("sift_task_retries_total", "Celery task retries scheduled.", ["task"])
 TASK_SECONDS = Histogram("sift_task_seconds", "Time a Celery task ran.", ["task"], buckets=_SECONDS)

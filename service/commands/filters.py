@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from service.commands.load import load_command
+from service.commands.load import analyze_command, load_command
 
 POSITIVE = frozenset({"spam", "abusive"})
 NEGATIVE = frozenset({"ham", "clean"})
@@ -265,7 +265,7 @@ def train_command(file: Path, site: str, reset: bool) -> None:
 @click.option("--quick", is_flag=True, help="Fewer repetitions (a rough figure in seconds).")
 @click.pass_context
 def bench_command(context: click.Context, quick: bool) -> None:
-    """Time the filters against better-profanity in-process; `sift bench load` loads the real service."""
+    """Time the filters in-process; `sift bench load` and `sift bench analyze` load the real service."""
     if context.invoked_subcommand is not None:
         return
     from bench.filters import run
@@ -274,3 +274,4 @@ def bench_command(context: click.Context, quick: bool) -> None:
 
 
 bench_command.add_command(load_command)
+bench_command.add_command(analyze_command)

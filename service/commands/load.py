@@ -1,4 +1,4 @@
-"""`sift bench load`: the HTTP load benchmark (bench/load.py) with its options."""
+"""`sift bench load` and `sift bench analyze`: the HTTP load benchmarks (bench/load.py, bench/analyze.py)."""
 
 from __future__ import annotations
 
@@ -50,3 +50,22 @@ def load_command(
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures, indent=2) if as_json else format_report(figures))
+
+
+@click.command("analyze")
+@click.option("--seconds", default=10.0, show_default=True, help="How long wrk loads each endpoint.")
+@click.option("--connections", multiple=True, type=int, default=(16, 64), show_default=True, help="wrk connections.")
+@click.option("--gunicorn-workers", default=2, show_default=True, help="gunicorn workers.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a report.")
+def analyze_command(seconds: float, connections: tuple[int, ...], gunicorn_workers: int, as_json: bool) -> None:
+    """Measure Perspective-compatible analyses/s against intake req/s on the same gunicorn."""
+    from bench.analyze import format_analyze_report, run_analyze_bench
+    from bench.load import LoadOptions
+    from service.cli import load_settings
+
+    options = LoadOptions(seconds=seconds, connections=connections, gunicorn_workers=gunicorn_workers)
+    try:
+        figures = run_analyze_bench(load_settings(), options)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(figures, indent=2) if as_json else format_analyze_report(figures))

@@ -22,6 +22,7 @@ def article() -> ResponseReturnValue:
         thread=DEMO_THREAD,
         honeypot_field=policy.intake.honeypot_field,
         post_url=url_for("intake.submit_comment", site_name=DEMO_SITE),
+        check_url=url_for("draft_check.check_draft", site_name=DEMO_SITE),
         thread_url=url_for("public.thread_comments", site_name=DEMO_SITE, thread=DEMO_THREAD),
         page_url=request.base_url,
     )

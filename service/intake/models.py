@@ -45,6 +45,11 @@ class CommentSubmission(BaseModel):
     parent: Annotated[int | None, BeforeValidator(_blank_to_none)] = Field(None, ge=1, le=2**62)
     page_url: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(None, max_length=2000)
     form_token: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(None, max_length=500)
+    check_token: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        None,
+        max_length=500,
+        description="From `comments:check`, when the reader was warned and posts anyway; moderators see the warning.",
+    )
 
     @field_validator("author_url", "page_url")
     @classmethod
@@ -52,7 +57,7 @@ class CommentSubmission(BaseModel):
         return None if value is None else _check_http_url(value)
 
     # Every stored text field: PostgreSQL refuses NUL, and no form sends control characters.
-    @field_validator("thread", "body", "author_name", "author_url", "page_url", "form_token")
+    @field_validator("thread", "body", "author_name", "author_url", "page_url", "form_token", "check_token")
     @classmethod
     def _no_control_characters(cls, value: str | None) -> str | None:
         if value is not None and _CONTROL_CHARACTER.search(value):

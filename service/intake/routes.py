@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from config.sites import SitePolicy
 from service import metrics
 from service.api import document, parse, read_body
+from service.domain.check_tokens import read_check_token
 from service.domain.receipts import receipt_for
 from service.errors import ApiError
 from service.intake.form_tokens import form_token_status
@@ -47,24 +48,17 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
     with app.intake_limit.count_if_refused(client_address()):
         data, from_form = read_body(allow_form=True)
         honeypot_filled = bool(str(data.pop(policy.intake.honeypot_field, "") or "").strip())
-        submission = parse(CommentSubmission, data)
-        if len(submission.body) > policy.intake.max_body_chars:
-            raise ApiError(
-                422,
-                "Some fields are invalid.",
-                fields={"body": f"must be at most {policy.intake.max_body_chars} characters"},
-            )
-        _check_origin(policy.intake.allowed_origins)
-        site = _open_site(site_name, policy)
+        submission, site = accept_submission(site_name, policy, data)
         token_status = form_token_status(site_name, policy, submission.form_token)
+        warning = _warning_of(site_name, submission)
         _check_parent(site.id, submission)
     try:
         try:
-            comment_id = _store(site.id, submission, honeypot_filled, token_status)
+            comment_id = _store(site.id, submission, honeypot_filled, token_status, warning)
         except IntegrityError:
             # The cached site was deleted (and perhaps re-created) since we read it: read it again once.
             app.sites.forget(site_name)
-            comment_id = _store(_open_site(site_name, policy).id, submission, honeypot_filled, token_status)
+            comment_id = _store(_open_site(site_name, policy).id, submission, honeypot_filled, token_status, warning)
     except RateLimited as refused:
         raise refused.answer() from None
     # Committed: from here on nothing is lost, since the sweeper re-sends what never reached the queue.
@@ -77,6 +71,19 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
         return redirect(f"{submission.page_url.split('#')[0]}#sift-comment-{comment_id}", code=303)
     body = CommentAccepted(id=comment_id, status="received", status_url=status_url)
     return jsonify(body.model_dump()), 202, {"Location": status_url}
+
+
+def accept_submission(site_name: str, policy: SitePolicy, data: dict[str, object]) -> tuple[CommentSubmission, SiteRef]:
+    """Validate a submission's fields against the site's limits, its origin, and that the site is open."""
+    submission = parse(CommentSubmission, data)
+    if len(submission.body) > policy.intake.max_body_chars:
+        raise ApiError(
+            422,
+            "Some fields are invalid.",
+            fields={"body": f"must be at most {policy.intake.max_body_chars} characters"},
+        )
+    _check_origin(policy.intake.allowed_origins)
+    return submission, _open_site(site_name, policy)
 
 
 def _open_site(site_name: str, policy: SitePolicy) -> SiteRef:
@@ -94,7 +101,18 @@ def _check_parent(site_id: int, submission: CommentSubmission) -> None:
         raise ApiError(422, "Some fields are invalid.", fields={"parent": "no such comment in this thread"})
 
 
-def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, token_status: str) -> int:
+def _warning_of(site_name: str, submission: CommentSubmission) -> str:
+    """What the draft check warned about, from the check token the form sent back ("" without one)."""
+    if submission.check_token is None:
+        return ""
+    secret = services().settings.secret_key
+    warning = read_check_token(secret, submission.check_token, site_name, submission.body)
+    if warning is None:
+        raise ApiError(422, "Some fields are invalid.", fields={"check_token": "is not a check token this site gave"})
+    return warning.stored()
+
+
+def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, token_status: str, warning: str) -> int:
     """Count the rate limit, insert the comment as `received`, commit and queue it; return its id.
 
     Comments in flight at once in this process share one limit check, one INSERT and one LPUSH
@@ -116,6 +134,7 @@ def _store(site_id: int, submission: CommentSubmission, honeypot_filled: bool, t
             "form_token_status": token_status,
             "request_id": current_request_id(),
             "enqueue_count": 1,
+            "warning": warning,
         }
     )
 

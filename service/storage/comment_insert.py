@@ -47,6 +47,7 @@ SUPPLIED = (
     "form_token_status",
     "request_id",
     "enqueue_count",
+    "warning",
 )
 _SCALAR_DEFAULTS: dict[str, Any] = {}
 _CALLED_DEFAULTS: dict[str, Callable[[Any], Any]] = {}

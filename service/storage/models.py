@@ -116,6 +116,9 @@ class Comment(Base):
     honeypot_filled: Mapped[bool] = mapped_column(Boolean, default=False)
     form_token_status: Mapped[str] = mapped_column(String(16), default="")
     request_id: Mapped[str] = mapped_column(String(64), default="")
+    # What a draft check warned the author about before they posted anyway ("" if none):
+    # `category:filter-id,…`, with `:edited` if the text changed since (service/domain/check_tokens.py).
+    warning: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     status: Mapped[str] = mapped_column(String(16), default="received")
     rejection_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)

@@ -10,7 +10,7 @@ import pytest
 import redis
 from click.testing import CliRunner
 
-from service.commands.load import load_command
+from service.commands.load import analyze_command, load_command
 from tests.support import claim_redis_db
 
 
@@ -45,3 +45,18 @@ def test_short_load_benchmark_reports_every_figure(bench_env: dict[str, str]) ->
     assert 0 < latency["p50_ms"] <= latency["p99_ms"]
     assert figures["machine"]["cpus"] >= 1
     assert set(figures["targets"]) == {"intake_ratio_to_floor", "decided_per_second", "decision_p99_ms"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)")
+def test_short_analyze_benchmark_measures_both_endpoints_without_errors(bench_env: dict[str, str]) -> None:
+    result = CliRunner().invoke(
+        analyze_command, ["--seconds", "2", "--connections", "8", "--json"], env=bench_env, catch_exceptions=False
+    )
+
+    assert result.exit_code == 0, result.output
+    [level] = json.loads(result.output)["throughput"]
+    for endpoint in ("intake", "analyze"):
+        assert level[endpoint]["requests"] > 0, endpoint
+        assert level[endpoint]["non_2xx"] == 0 and level[endpoint]["socket_errors"] == 0, endpoint
+    assert level["ratio"] > 0

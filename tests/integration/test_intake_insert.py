@@ -38,6 +38,7 @@ def supplied(site_id: int) -> dict[str, Any]:
         "form_token_status": "",
         "request_id": "req-0123456789",
         "enqueue_count": 1,
+        "warning": "",
     }
 
 

@@ -60,6 +60,9 @@ class CommentInput:
     # Outcome of the signed form token check done at intake: "ok", "missing",
     # "too-fast", "expired", "replayed", "invalid", or "" when the site does not use one.
     form_token_status: str = ""
+    # What a draft check warned the author about before they posted anyway: "" if nothing, else
+    # "category:filter-id,…" with ":edited" if the text changed since (service.domain.check_tokens).
+    warning: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from workers.filters.traffic import (
     HoneypotFilter,
     VelocityFilter,
 )
+from workers.filters.warning import PostedAfterWarningFilter
 
 
 def build_filters(policy: SitePolicy, model: AttributeModel | None = None) -> list[Filter]:
@@ -45,6 +46,8 @@ def build_filters(policy: SitePolicy, model: AttributeModel | None = None) -> li
         (settings.personal_data.enabled, PersonalDataFilter(settings.personal_data)),
         (settings.shouting.enabled, ShoutingFilter(settings.shouting)),
     ]
+    # Always on: it only tells moderators what the author was warned about, and changes no action.
+    candidates.append((True, PostedAfterWarningFilter()))
     chosen = [candidate for enabled, candidate in candidates if enabled]
     if settings.attributes.enabled:
         chosen.extend(attribute_filters(settings.attributes, model))

@@ -95,6 +95,7 @@ def to_comment_input(comment: Comment, site_name: str) -> CommentInput:
         page_url=comment.page_url,
         honeypot_filled=comment.honeypot_filled,
         form_token_status=comment.form_token_status,
+        warning=comment.warning,
     )
 
 
