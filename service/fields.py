@@ -31,7 +31,8 @@ def _without_nul(value: str) -> str:
 
 
 UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
-StoredText = Annotated[str, AfterValidator(_without_nul)]
+# The pattern tells clients (and fuzzers) what the validator enforces.
+StoredText = Annotated[str, AfterValidator(_without_nul), Field(json_schema_extra={"pattern": "^[^\\x00]*$"})]
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 

@@ -28,7 +28,11 @@ _REPORTABLE = (Status.PUBLISHED.value, Status.REPORTED.value)
 
 
 class ReportRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="ignore",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"reason": "It insults another reader."}]},
+    )
 
     reason: StoredText = Field(min_length=1, max_length=500, description="Why the reader thinks it should go.")
 
@@ -87,4 +91,3 @@ def report_comment(comment_id: int) -> ResponseReturnValue:
 def _reporter_key(secret: str, comment_id: int, address: str) -> str:
     """Key a reader by address without keeping the address (per comment, so keys never link readers across comments)."""
     return hmac.new(secret.encode(), f"report:{comment_id}:{address}".encode(), hashlib.sha256).hexdigest()
-
