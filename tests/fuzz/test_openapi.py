@@ -27,7 +27,7 @@ from tests.support import BIN, Process, start_gunicorn, start_worker, wait_for
 
 MIN_CASES = 10_000
 # Per operation and phase. Operations with few possible inputs run out of new cases sooner, so the
-# count grows slower than this number: 150 gave about 6,900 cases over the 41 operations, 300 about 11,000.
+# count grows slower than this number: 150 gave about 6,900 cases over the 41 operations, 300 about 12,300.
 # It depends on the schema and the seed, not on how fast the machine is.
 EXAMPLES_PER_OPERATION = 300
 # The time box. schemathesis' own --max-time keeps fuzzing until it is spent (so the count would depend
