@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from service.fields import RowId, StoredText
+from service.fields import AuthorEmail, AuthorName, AuthorUrl, ClientAddress, RowId, StoredText, UserAgent
 from service.moderation.models import VerdictOut
 
 
@@ -81,11 +81,11 @@ class DryRunRequest(BaseModel):
 
     body: StoredText = Field(min_length=1, max_length=65_525)
     thread: str = Field("", max_length=500)
-    author_name: str = Field("", max_length=245)
-    author_email: str = Field("", max_length=100)
-    author_url: str = Field("", max_length=200)
-    client_ip: str = Field("", max_length=64)
-    user_agent: str = Field("", max_length=500)
+    author_name: AuthorName = ""
+    author_email: AuthorEmail = ""
+    author_url: AuthorUrl = ""
+    client_ip: ClientAddress = ""
+    user_agent: UserAgent = ""
 
 
 class DryRunResult(BaseModel):

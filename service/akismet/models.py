@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.fields import StoredText
+from service.fields import AuthorEmail, AuthorName, AuthorUrl, ClientAddress, StoredText, UserAgent
 
 
 class AkismetKey(BaseModel):
@@ -31,11 +31,11 @@ class AkismetComment(AkismetKey):
     )
 
     comment_content: StoredText = Field(max_length=65_525)
-    comment_author: str = Field("", max_length=245)
-    comment_author_email: str = Field("", max_length=100)
-    comment_author_url: str = Field("", max_length=200)
+    comment_author: AuthorName = ""
+    comment_author_email: AuthorEmail = ""
+    comment_author_url: AuthorUrl = ""
     comment_type: str = Field("", max_length=64)
-    user_ip: str = Field("", max_length=64)
-    user_agent: str = Field("", max_length=500)
+    user_ip: ClientAddress = ""
+    user_agent: UserAgent = ""
     referrer: str = Field("", max_length=2000)
     permalink: str = Field("", max_length=500)
