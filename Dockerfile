@@ -19,7 +19,7 @@ COPY service/__init__.py service/
 COPY workers/__init__.py workers/
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /var/lib/sift --create-home sift \
-    && mkdir -p /var/lib/sift/beat && chown -R sift /var/lib/sift
+    && mkdir -p /var/lib/sift/beat /var/lib/sift/metrics && chown -R sift /var/lib/sift
 
 COPY config config
 COPY service service

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from config.var import SECRET_KEY_FILE, read_secret_key, var_dir
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SITES_DIR = REPO_ROOT / "config" / "sites"
-VAR_DIR = REPO_ROOT / "var"
 ENVIRONMENTS = ("production", "development", "test")
-_INSECURE_DEV_SECRET = "dev-insecure-secret-key-change-me-0123456789"
 
 
 class SettingsError(ValueError):
@@ -62,8 +62,8 @@ class Settings:
         if env not in ENVIRONMENTS:
             raise SettingsError(f"SIFT_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
 
-        var_dir = Path(environ.get("SIFT_VAR_DIR") or VAR_DIR)
-        database_url = environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'sift.db'}"
+        var = var_dir(environ)
+        database_url = environ.get("DATABASE_URL") or f"sqlite:///{var / 'sift.db'}"
         if urlsplit(database_url).scheme.split("+")[0] not in ("sqlite", "postgresql", "postgres"):
             raise SettingsError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, not {database_url!r}")
         if database_url.startswith("postgres://"):
@@ -81,7 +81,14 @@ class Settings:
         if not secret_key:
             if env == "production":
                 raise SettingsError("SIFT_SECRET_KEY is required in production (32+ random characters)")
-            secret_key = _INSECURE_DEV_SECRET
+            # Outside production, the secret `sift dev` generated for this var directory (one per install,
+            # so receipts and form tokens differ between installs).
+            secret_key = read_secret_key(var) or ""
+            if not secret_key:
+                kept = var / SECRET_KEY_FILE
+                raise SettingsError(
+                    f"SIFT_SECRET_KEY is required (32+ random characters); `sift dev` keeps one in {kept}"
+                )
         if len(secret_key) < 32:
             raise SettingsError("SIFT_SECRET_KEY must be at least 32 characters long")
 

@@ -30,6 +30,28 @@ _BAD_PERCENT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 @dataclass(frozen=True)
+class Link:
+    """An OpenAPI link: how a value in this operation's answer feeds another operation, named by its view.
+
+    `parameters` map `path.name` / `query.name` to runtime expressions such as `$response.body#/id`;
+    `body` holds fields merged into the target's request body (`{"key": "$response.body#/key"}`).
+    Clients and fuzzers (schemathesis' stateful phase) follow them from a created thing to its uses.
+    """
+
+    operation_id: str
+    parameters: dict[str, str] = field(default_factory=dict)
+    body: dict[str, str] | None = None
+
+    def as_openapi(self) -> dict[str, Any]:
+        link: dict[str, Any] = {"operationId": self.operation_id}
+        if self.parameters:
+            link["parameters"] = dict(self.parameters)
+        if self.body is not None:
+            link["requestBody"] = dict(self.body)
+        return link
+
+
+@dataclass(frozen=True)
 class Operation:
     method: str
     path: str
@@ -41,6 +63,9 @@ class Operation:
     auth: str | None
     form: bool
     path_params: dict[str, str] = field(default_factory=dict)
+    # The view function's name: unique across the API, and what links name.
+    operation_id: str = ""
+    links: dict[int, dict[str, Link]] = field(default_factory=dict)
 
 
 OPERATIONS: list[Operation] = []
@@ -58,6 +83,7 @@ def document(
     auth: str | None = None,
     form: bool = False,
     path_params: dict[str, str] | None = None,
+    links: dict[int, dict[str, Link]] | None = None,
 ) -> Callable[[F], F]:
     """Describe a route in the OpenAPI document (paths use OpenAPI's `{name}` form)."""
 
@@ -74,6 +100,8 @@ def document(
                 auth,
                 form,
                 path_params or {},
+                view.__name__,
+                links or {},
             )
         )
         return view
@@ -149,9 +177,27 @@ def build_openapi(title: str, version: str) -> dict[str, Any]:
     def ref(model: type[BaseModel]) -> dict[str, Any]:
         return refs[(model, "validation")]
 
+    operation_ids = [op.operation_id for op in OPERATIONS]
+    repeated = sorted({name for name in operation_ids if operation_ids.count(name) > 1})
+    if repeated:
+        raise ValueError(f"two documented views share a name (the operationId): {', '.join(repeated)}")
+    dangling = sorted(
+        f"{op.operation_id} -> {link.operation_id}"
+        for op in OPERATIONS
+        for links in op.links.values()
+        for link in links.values()
+        if link.operation_id not in operation_ids
+    )
+    if dangling:
+        raise ValueError(f"links to operations that are not documented: {', '.join(dangling)}")
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
-        operation: dict[str, Any] = {"summary": op.summary, "tags": list(op.tags), "responses": {}}
+        operation: dict[str, Any] = {
+            "operationId": op.operation_id,
+            "summary": op.summary,
+            "tags": list(op.tags),
+            "responses": {},
+        }
         parameters: list[dict[str, Any]] = [
             {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
             for name, kind in op.path_params.items()
@@ -178,6 +224,8 @@ def build_openapi(title: str, version: str) -> dict[str, Any]:
             response: dict[str, Any] = {"description": _describe(status)}
             if model is not None:
                 response["content"] = {JSON_TYPE: {"schema": ref(model)}}
+            if status in op.links:
+                response["links"] = {name: link.as_openapi() for name, link in op.links[status].items()}
             operation["responses"][str(status)] = response
         operation["responses"]["default"] = {
             "description": "Error",

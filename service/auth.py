@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import hmac
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import g, request, session
 
+from service.domain.constant_time import secrets_equal
 from service.errors import ApiError
 from service.services import services
 from service.storage.accounts import (
@@ -89,7 +89,7 @@ def _identity_for_bearer(credential: str) -> Identity:
 def _check_csrf() -> None:
     expected = session.get("csrf_token")
     sent = request.headers.get("X-CSRF-Token") or (request.form.get("csrf_token") if request.form else None)
-    if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
+    if not expected or not sent or not secrets_equal(str(expected), str(sent)):
         raise ApiError(403, "The CSRF token is missing or wrong; reload the page.", code="csrf_failed")
 
 

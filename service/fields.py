@@ -31,8 +31,17 @@ def _without_nul(value: str) -> str:
 
 
 UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
-StoredText = Annotated[str, AfterValidator(_without_nul)]
+# The pattern tells clients (and fuzzers) what the validator enforces.
+StoredText = Annotated[str, AfterValidator(_without_nul), Field(json_schema_extra={"pattern": "^[^\\x00]*$"})]
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
+# The author and request facts a comment carries, with the column sizes they are stored in: shared by
+# every model that takes them (the admin dry run, the Akismet API), so their limits cannot drift apart.
+AuthorName = Annotated[str, Field(max_length=245)]
+AuthorEmail = Annotated[str, Field(max_length=100)]
+AuthorUrl = Annotated[str, Field(max_length=200)]
+ClientAddress = Annotated[str, Field(max_length=64)]
+UserAgent = Annotated[str, Field(max_length=500)]
 
 
 def is_row_id(value: object) -> bool:

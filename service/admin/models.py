@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from service.fields import RowId, StoredText
+from service.fields import AuthorEmail, AuthorName, AuthorUrl, ClientAddress, RowId, StoredText, UserAgent
 from service.moderation.models import VerdictOut
 
 
@@ -25,7 +25,7 @@ class SiteList(BaseModel):
 
 
 class KeyRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"label": "wordpress plugin"}]})
 
     label: StoredText = Field("", max_length=100)
 
@@ -47,7 +47,9 @@ class KeyList(BaseModel):
 
 
 class ModeratorRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"email": "ana@example.org", "role": "moderator"}]}
+    )
 
     email: EmailStr = Field(max_length=254)
     role: Literal["moderator", "admin"] = "moderator"
@@ -71,15 +73,19 @@ class ModeratorList(BaseModel):
 
 
 class DryRunRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"body": "Deals at http://a.example http://b.example http://c.example"}]},
+    )
 
     body: StoredText = Field(min_length=1, max_length=65_525)
     thread: str = Field("", max_length=500)
-    author_name: str = Field("", max_length=245)
-    author_email: str = Field("", max_length=100)
-    author_url: str = Field("", max_length=200)
-    client_ip: str = Field("", max_length=64)
-    user_agent: str = Field("", max_length=500)
+    author_name: AuthorName = ""
+    author_email: AuthorEmail = ""
+    author_url: AuthorUrl = ""
+    client_ip: ClientAddress = ""
+    user_agent: UserAgent = ""
 
 
 class DryRunResult(BaseModel):

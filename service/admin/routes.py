@@ -25,7 +25,7 @@ from service.admin.models import (
     SiteList,
     SiteOut,
 )
-from service.api import document, parse_json, parse_query
+from service.api import Link, document, parse_json, parse_query
 from service.dry_run import run_dry
 from service.errors import ApiError
 from service.fields import is_row_id
@@ -116,6 +116,18 @@ def list_keys(site_name: str) -> ResponseReturnValue:
     responses={201: NewKey},
     auth=AUTH,
     path_params=SITE,
+    # The new key works the Akismet API, and can be revoked by its id.
+    links={
+        201: {
+            "revoke": Link(
+                "revoke_key", {"path.site_name": "$request.path.site_name", "path.key_id": "$response.body#/id"}
+            ),
+            **{
+                view: Link(view, body={"key": "$response.body#/key"})
+                for view in ("verify_key", "comment_check", "submit_spam", "submit_ham")
+            },
+        }
+    },
 )
 @auth.moderator_required
 def create_key(site_name: str) -> ResponseReturnValue:
@@ -178,6 +190,14 @@ def list_moderators(site_name: str) -> ResponseReturnValue:
     responses={201: NewModerator},
     auth=AUTH,
     path_params=SITE,
+    links={
+        201: {
+            "remove": Link(
+                "remove_moderator",
+                {"path.site_name": "$request.path.site_name", "path.moderator_id": "$response.body#/id"},
+            )
+        }
+    },
 )
 @auth.moderator_required
 def add_moderator(site_name: str) -> ResponseReturnValue:
@@ -260,6 +280,14 @@ def dry_run(site_name: str) -> ResponseReturnValue:
     responses={200: NoticeList},
     auth=AUTH,
     path_params=SITE,
+    links={
+        200: {
+            "read": Link(
+                "read_notice",
+                {"path.site_name": "$request.path.site_name", "path.notice_id": "$response.body#/notices/0/id"},
+            )
+        }
+    },
 )
 @auth.moderator_required
 def list_notices(site_name: str) -> ResponseReturnValue:

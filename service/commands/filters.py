@@ -242,13 +242,10 @@ def train_command(file: Path, site: str, reset: bool) -> None:
     """Seed a site's learned (Bayes) filter in Redis from a labeled CSV (text,label)."""
     import redis
 
-    from config.settings import Settings, SettingsError
+    from service.cli import load_settings
     from workers import learning
 
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        raise click.ClickException(str(error)) from None
+    settings = load_settings()
     client = redis.Redis.from_url(settings.redis_url)
     try:
         if reset:

@@ -35,7 +35,7 @@ def load_command(
 ) -> None:
     """Measure intake req/s against the bare floor, decided comments/s, and decision latency at a fixed rate."""
     from bench.load import LoadOptions, format_report, run_load
-    from service.cli import load_settings
+    from service.cli import load_settings, require_current_schema
 
     options = LoadOptions(
         seconds=seconds,
@@ -45,8 +45,10 @@ def load_command(
         offered_rate=offered_rate,
         rate_seconds=rate_seconds,
     )
+    settings = load_settings()
+    require_current_schema(settings)
     try:
-        figures = run_load(load_settings(), options)
+        figures = run_load(settings, options)
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures, indent=2) if as_json else format_report(figures))

@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import secrets
 
+from service.domain.constant_time import secrets_equal
+
 
 def _sign(secret: str, payload: str) -> str:
     digest = hmac.new(secret.encode(), f"form-token:{payload}".encode(), hashlib.sha256).digest()
@@ -27,7 +29,7 @@ def check_form_token(
     if len(parts) != 3 or not parts[0].isdigit():
         return "invalid", ""
     issued_ms, nonce, signature = parts
-    if not hmac.compare_digest(_sign(secret, f"{site}:{issued_ms}.{nonce}"), signature):
+    if not secrets_equal(_sign(secret, f"{site}:{issued_ms}.{nonce}"), signature):
         return "invalid", ""
     age = now - int(issued_ms) / 1000
     if age < min_seconds:

@@ -6,6 +6,8 @@ import base64
 import hashlib
 import hmac
 
+from service.domain.constant_time import secrets_equal
+
 
 def receipt_for(secret: str, comment_id: int) -> str:
     """Return the receipt token of a comment."""
@@ -14,4 +16,4 @@ def receipt_for(secret: str, comment_id: int) -> str:
 
 
 def receipt_matches(secret: str, comment_id: int, receipt: str) -> bool:
-    return hmac.compare_digest(receipt_for(secret, comment_id), receipt)
+    return secrets_equal(receipt_for(secret, comment_id), receipt)

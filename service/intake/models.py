@@ -35,7 +35,19 @@ Optional = Annotated[Any, BeforeValidator(_blank_to_none)]
 class CommentSubmission(BaseModel):
     """A comment posted by a site's "Leave a Comment" form (JSON or form-encoded)."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="ignore",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "thread": "2026/11/the-week-in-politics",
+                    "body": "Well argued, though I disagree.",
+                    "author_name": "Ana",
+                }
+            ]
+        },
+    )
 
     thread: str = Field(min_length=1, max_length=500, description="The article's id or URL.")
     body: str = Field(min_length=1, max_length=ABSOLUTE_MAX_BODY_CHARS)
@@ -69,3 +81,4 @@ class CommentAccepted(BaseModel):
     id: int
     status: Literal["received"]
     status_url: str
+    receipt: str = Field(description="Proves authorship: the `receipt` query parameter of `status_url`.")

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config.sites import SitePolicy
 from service import metrics
-from service.api import document, parse, read_body
+from service.api import Link, document, parse, read_body
 from service.domain.check_tokens import read_check_token
 from service.domain.receipts import receipt_for
 from service.errors import ApiError
@@ -27,6 +27,14 @@ from service.storage.site_directory import SiteRef
 from service.structured_logs import current_request_id
 
 blueprint = Blueprint("intake", __name__)
+
+_COMMENT_ID = {"path.comment_id": "$response.body#/id"}
+# Where a new comment's id leads: its author's status poll, a reader's report, and the moderators' views.
+COMMENT_LINKS = {
+    "status": Link("comment_status", {**_COMMENT_ID, "query.receipt": "$response.body#/receipt"}),
+    "report": Link("report_comment", _COMMENT_ID),
+    **{view: Link(view, _COMMENT_ID) for view in ("comment_detail", "decision", "undo", "claim", "release")},
+}
 log = structlog.get_logger(__name__)
 
 
@@ -40,6 +48,7 @@ log = structlog.get_logger(__name__)
     responses={202: CommentAccepted, 303: None},
     form=True,
     path_params={"site_name": "string"},
+    links={202: COMMENT_LINKS},
 )
 def submit_comment(site_name: str) -> ResponseReturnValue:
     app = services()
@@ -69,7 +78,7 @@ def submit_comment(site_name: str) -> ResponseReturnValue:
     metrics.record_comment_received(site_name)
     if from_form and submission.page_url and _may_redirect_to(submission.page_url, policy.intake.allowed_origins):
         return redirect(f"{submission.page_url.split('#')[0]}#sift-comment-{comment_id}", code=303)
-    body = CommentAccepted(id=comment_id, status="received", status_url=status_url)
+    body = CommentAccepted(id=comment_id, status="received", status_url=status_url, receipt=receipt)
     return jsonify(body.model_dump()), 202, {"Location": status_url}
 
 

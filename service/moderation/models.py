@@ -137,7 +137,7 @@ class CommentDetail(BaseModel):
 
 
 class DecisionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"action": "approve", "version": 2}]})
 
     action: DecisionAction
     version: int = Field(ge=1, le=2**31 - 1)

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from service.api import parse
 from service.auth import current_moderator
+from service.domain.constant_time import secrets_equal
 from service.dry_run import run_dry
 from service.errors import ApiError, error_response
 from service.fields import is_row_id
@@ -338,7 +339,7 @@ def _csrf_token() -> str:
 def _require_form_csrf() -> None:
     expected = session.get("csrf_token")
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
-    if not expected or not sent or not secrets.compare_digest(str(expected), str(sent)):
+    if not expected or not sent or not secrets_equal(str(expected), str(sent)):
         raise ApiError(403, "The form's security token is missing or wrong; reload the page.", code="csrf_failed")
 
 

@@ -15,7 +15,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.support import BIN, REPO, free_port, wait_for
+from tests.support import BIN, free_port, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +39,10 @@ class DevRun:
             return []
 
 
+def bare_environment() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if not key.startswith(("SIFT_", "REDIS_", "DATABASE_"))}
+
+
 def still_running(processes: list[psutil.Process]) -> list[str]:
     alive = []
     for process in processes:
@@ -52,13 +56,15 @@ def still_running(processes: list[psutil.Process]) -> list[str]:
 
 @pytest.fixture
 def dev_run(tmp_path: Path) -> Iterator[DevRun]:
-    """Start `sift dev` as a user would, with no REDIS_URL and its own var directory."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SIFT_", "REDIS_", "DATABASE_"))}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'dev.db'}", SIFT_VAR_DIR=str(tmp_path / "var"))
+    """Start `sift dev` as a user would, in a directory of its own, with nothing of Sift's exported."""
     output = tmp_path / "sift-dev.out"
     with open(output, "wb") as sink:
         process = subprocess.Popen(
-            [str(BIN / "sift"), "dev", "--port", str(free_port())], env=env, cwd=REPO, stdout=sink, stderr=sink
+            [str(BIN / "sift"), "dev", "--port", str(free_port())],
+            env=bare_environment(),
+            cwd=tmp_path,
+            stdout=sink,
+            stderr=sink,
         )
     run = DevRun(process, tmp_path / "var", output)
     started: list[psutil.Process] = []
@@ -91,7 +97,12 @@ def read_dev_json(run: DevRun) -> dict[str, Any]:
 
 def test_sift_dev_runs_everything_and_stops_every_child(dev_run: DevRun) -> None:
     details = read_dev_json(dev_run)
-    assert set(details) == {"base_url", "site", "moderator_email", "moderator_password", "moderator_token"}
+    assert set(details) >= {"base_url", "site", "moderator_email", "moderator_password", "moderator_token"}
+    # Everything under ./var of the directory it was started in, the secret readable by its owner only.
+    assert details["var_dir"] == str(dev_run.var_dir)
+    assert details["database_url"] == f"sqlite:///{dev_run.var_dir / 'sift.db'}"
+    assert (dev_run.var_dir / "sift.db").is_file()
+    assert (dev_run.var_dir / "secret_key").stat().st_mode & 0o777 == 0o600
     assert details["site"] == "demo"
     assert details["moderator_password"] and details["moderator_token"]
     assert "Sift is running" in dev_run.output.read_text()
@@ -128,6 +139,28 @@ def test_sift_dev_runs_everything_and_stops_every_child(dev_run: DevRun) -> None
         comments = wait_for(published, timeout=60, interval=0.3, what="comment published under sift dev")
         assert [(c["id"], c["body"]) for c in comments] == [(accepted.json()["id"], "Hello from make run.")]
         assert http.get(accepted.json()["status_url"]).json()["status"] == "published"
+
+        # The README's command, run beside `sift dev` with nothing exported: it reads var/dev.json.
+        created = subprocess.run(
+            [str(BIN / "sift"), "moderators", "create", "second@example.org", "--site", "demo", "--token"],
+            cwd=dev_run.var_dir.parent,
+            env=bare_environment(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert created.returncode == 0, created.stderr
+        token = created.stdout.split()[-1]
+        queue = http.get("/v1/moderation/queue", headers={"Authorization": f"Bearer {token}"})
+        assert queue.status_code == 200, queue.text
+
+        # The worker's filter metrics on the API's /metrics (one metrics directory for every process).
+        def pipeline_runs() -> str:
+            text = http.get("/metrics").text
+            return text if "sift_pipeline_seconds_count 1.0" in text else ""
+
+        metrics = wait_for(pipeline_runs, timeout=30, interval=0.5, what="the worker's pipeline in /metrics")
+        assert 'sift_filter_seconds_count{filter="links"} 1.0' in metrics
 
     dev_run.process.send_signal(signal.SIGTERM)
     assert dev_run.process.wait(90) == 0, dev_run.log()

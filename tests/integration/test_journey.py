@@ -49,6 +49,15 @@ def test_status_url_answers_only_with_the_receipt(
     assert client.get(forged).status_code == 404
 
 
+def test_a_receipt_with_characters_outside_ascii_is_a_404_not_a_500(client: FlaskClient, site: Site) -> None:
+    # What schemathesis sent: a control character, then U+008F, percent-encoded as UTF-8.
+    comment_id = client.post("/v1/sites/demo/comments", json={"thread": "t", "body": "Nice piece."}).json["id"]
+    for receipt in ("%0D%158r%C2%8F", "%C3%A9t%C3%A9", "%F0%9F%98%80" * 4):
+        answer = client.get(f"/v1/comments/{comment_id}/status?receipt={receipt}")
+        assert answer.status_code == 404, receipt
+        assert answer.json["error"]["code"] == "not_found"
+
+
 def test_replies_are_nested_under_their_parent(
     client: FlaskClient, site: Site, worker: Process, sessions: sessionmaker[Session]
 ) -> None:

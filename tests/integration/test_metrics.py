@@ -123,3 +123,42 @@ def test_webhook_delivery_metrics_refuse_an_unknown_outcome() -> None:
     assert WEBHOOK_DELIVERIES.labels(outcome="delivered")._value.get() == before + 1
     with pytest.raises(ValueError, match="unknown webhook outcome"):
         record_webhook_delivery("exploded", 0.1)
+
+
+@pytest.mark.slow
+def test_metrics_show_each_filter_s_verdicts_scores_and_time_from_the_worker(
+    stack: tuple[str, Process, Process], sessions: sessionmaker[Session]
+) -> None:
+    base_url, _server, _worker = stack
+    bodies = [
+        "A calm and clear article.",
+        "Thanks, well argued.",
+        "Deals at http://a.example http://b.example http://c.example",
+    ]
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        ids = [http.post("/v1/sites/demo/comments", json={"thread": "t", "body": body}).json()["id"] for body in bodies]
+
+        def decided() -> dict[int, str]:
+            with sessions() as session:
+                rows = session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(ids))).all()
+            statuses = dict(rows)
+            return statuses if len(statuses) == 3 and "received" not in statuses.values() else {}
+
+        statuses = wait_for(decided, timeout=30, what="comments decided")
+        assert statuses[ids[2]] == "held"
+
+        def scraped() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+            found = samples(http.get("/metrics").text)
+            return found if found.get(("sift_pipeline_seconds_count", ())) == 3 else {}
+
+        found = wait_for(scraped, timeout=15, what="pipeline runs visible in /metrics")
+
+    # The API's /metrics shows what the worker process recorded: one held verdict from the links filter,
+    # its score among the links filter's scores, and the links filter timed on every comment.
+    assert found[("sift_filter_verdicts_total", (("action", "hold"), ("filter", "links")))] == 1
+    assert found[("sift_filter_score_count", (("filter", "links"),))] >= 1
+    assert found[("sift_filter_score_bucket", (("filter", "links"), ("le", "1.0")))] >= 1
+    assert found[("sift_filter_seconds_count", (("filter", "links"),))] == 3
+    assert found[("sift_pipeline_seconds_bucket", (("le", "+Inf"),))] == 3
+    verdicts = {key: value for key, value in found.items() if key[0] == "sift_filter_verdicts_total"}
+    assert sum(verdicts.values()) >= 1

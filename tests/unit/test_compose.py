@@ -19,8 +19,9 @@ COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 DOCKERFILE = (REPO_ROOT / "Dockerfile").read_text()
 SIFT_PROCESSES = ("api", "worker", "beat")
-# No other entry point may read the environment (STYLE.md rule 1), so these are the only readers.
-ENV_READERS = (REPO_ROOT / "config" / "settings.py",)
+# No other entry point may read the environment (STYLE.md rule 1), so these are the only readers
+# (service/metrics.py reads PROMETHEUS_MULTIPROC_DIR, which prometheus_client itself also reads).
+ENV_READERS = (REPO_ROOT / "config" / "settings.py", REPO_ROOT / "service" / "metrics.py")
 # What compose must set in production: from_env refuses to start without these.
 REQUIRED_ENV = {"DATABASE_URL", "REDIS_URL", "SIFT_SECRET_KEY", "SIFT_ENV", "SIFT_SITES_DIR"}
 
@@ -36,7 +37,7 @@ def variables_read_by_settings() -> set[str]:
     for path in ENV_READERS:
         for node in ast.walk(ast.parse(path.read_text())):
             is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
-            if is_text and re.fullmatch(r"(SIFT_[A-Z_]+|DATABASE_URL|REDIS_URL)", node.value):
+            if is_text and re.fullmatch(r"(SIFT_[A-Z_]+|DATABASE_URL|REDIS_URL|PROMETHEUS_MULTIPROC_DIR)", node.value):
                 names.add(node.value)
     return names
 
@@ -76,6 +77,7 @@ def test_celery_app_module_builds_a_celery_app(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setenv("SIFT_ENV", "test")
+    monkeypatch.setenv("SIFT_SECRET_KEY", "k" * 40)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SIFT_SITES_DIR", raising=False)
     module = importlib.reload(importlib.import_module("workers.celery_app"))
@@ -89,6 +91,7 @@ def test_wsgi_module_exposes_a_flask_app(monkeypatch: pytest.MonkeyPatch) -> Non
     # Building the app opens no connection, so an unreachable Redis is fine here.
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setenv("SIFT_ENV", "test")
+    monkeypatch.setenv("SIFT_SECRET_KEY", "k" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.delenv("SIFT_SITES_DIR", raising=False)
     module = importlib.reload(importlib.import_module("service.wsgi"))
@@ -186,3 +189,13 @@ def test_dockerignore_keeps_local_state_and_secrets_out_of_the_image() -> None:
     ignored = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
     assert {".git", ".venv", "var", ".env"} <= ignored
     assert not ignored & {"config", "service", "workers", "pyproject.toml", "README.md"}
+
+
+def test_every_sift_process_shares_one_metrics_directory_so_the_api_shows_the_workers() -> None:
+    directory = SERVICES["api"]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+    for service in SIFT_PROCESSES:
+        assert SERVICES[service]["environment"]["PROMETHEUS_MULTIPROC_DIR"] == directory
+        mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in SERVICES[service]["volumes"]}
+        assert mounts.get(directory) == "metrics", f"{service} does not mount the shared metrics volume"
+    assert "metrics" in COMPOSE["volumes"]
+    assert directory in DOCKERFILE, "the image must create the directory, owned by the sift user"

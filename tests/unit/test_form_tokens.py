@@ -34,3 +34,8 @@ def test_two_tokens_have_different_nonces():
         check_form_token(SECRET, first, "news", 1010, 3, 7200)[1]
         != check_form_token(SECRET, second, "news", 1010, 3, 7200)[1]
     )
+
+
+def test_a_signature_outside_ascii_is_invalid_not_an_error():
+    issued, nonce, _signature = issue_form_token(SECRET, "news", now=1000.0).split(".")
+    assert check_form_token(SECRET, f"{issued}.{nonce}.sigñature\u008f", "news", 1010.0, 3, 7200) == ("invalid", "")

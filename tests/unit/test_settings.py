@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import REPO_ROOT, Settings, SettingsError
+from config.var import ensure_secret_key, var_dir
 
 GOOD = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -38,9 +39,28 @@ def test_database_defaults_to_sqlite_under_the_var_dir(tmp_path: Path) -> None:
     assert settings.database_url == f"sqlite:///{tmp_path / 'sift.db'}"
 
 
-def test_development_gets_a_dev_secret_without_one() -> None:
-    settings = settings_with(SIFT_ENV="development", SIFT_SECRET_KEY=None)
-    assert len(settings.secret_key) >= 32 and not settings.is_production
+def test_the_var_dir_is_the_working_directory_s_var_unless_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert var_dir({}) == tmp_path / "var"
+    assert settings_with(DATABASE_URL=None).database_url == f"sqlite:///{tmp_path / 'var' / 'sift.db'}"
+    assert var_dir({"SIFT_VAR_DIR": str(tmp_path / "elsewhere")}) == tmp_path / "elsewhere"
+
+
+def test_development_uses_the_secret_kept_in_its_var_dir(tmp_path: Path) -> None:
+    secret = ensure_secret_key(tmp_path)
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert ensure_secret_key(tmp_path) == secret, "a second start must reuse the first secret"
+    settings = settings_with(SIFT_ENV="development", SIFT_SECRET_KEY=None, SIFT_VAR_DIR=str(tmp_path))
+    assert settings.secret_key == secret and len(secret) >= 32 and not settings.is_production
+
+
+def test_each_var_dir_gets_its_own_secret(tmp_path: Path) -> None:
+    assert ensure_secret_key(tmp_path / "one") != ensure_secret_key(tmp_path / "two")
+
+
+def test_development_without_a_secret_anywhere_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="SIFT_SECRET_KEY"):
+        settings_with(SIFT_ENV="development", SIFT_SECRET_KEY=None, SIFT_VAR_DIR=str(tmp_path))
 
 
 def test_settings_are_frozen() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import cast
 
 import redis
@@ -21,6 +22,7 @@ from workers.context import gather_context
 from workers.filters.base import Action, AuthorHistory, Category, CommentInput, Context, Decision
 from workers.filters.base import Verdict as FilterVerdict
 from workers.filters.pipeline import pipeline_for
+from workers.pipeline_metrics import timed_pipeline_for
 from workers.resources import resources_for
 
 log = structlog.get_logger(__name__)
@@ -72,13 +74,17 @@ def moderate_comment(self, comment_id: int) -> str:  # type: ignore[no-untyped-d
             # Keyed by id, so a redelivered task does not count the same comment twice.
             member=str(comment_id),
         )
-        decision = pipeline_for(site_name, policy).run(comment_input, context)
+        started = time.perf_counter()
+        decision = timed_pipeline_for(site_name, policy).run(comment_input, context)
+        pipeline_seconds = time.perf_counter() - started
         applied = apply_decision(session, comment, decision)
         received_at = comment.created_at
     outcome = decision.action.value if applied else "already-decided"
     log.info("moderation.decided", comment_id=comment_id, site=site_name, outcome=outcome)
     if applied:
         metrics.record_decision(site_name, outcome, (utcnow() - received_at).total_seconds())
+        # Only decisions that were applied: a redelivered task that found the comment decided counts nothing.
+        metrics.record_pipeline(decision.verdicts, pipeline_seconds)
     return outcome
 
 

@@ -208,5 +208,7 @@ def test_session_requests_need_the_csrf_token(
     url = f"/v1/moderation/comments/{comment_id}/decision"
     forged = client.post(url, json={"action": "approve", "version": 2})
     assert forged.status_code == 403 and forged.json["error"]["code"] == "csrf_failed"
+    accented = client.post(url, json={"action": "approve", "version": 2}, headers={"X-CSRF-Token": "expécted-token"})
+    assert accented.status_code == 403 and accented.json["error"]["code"] == "csrf_failed"
     good = client.post(url, json={"action": "approve", "version": 2}, headers={"X-CSRF-Token": "expected-token"})
     assert good.status_code == 200
