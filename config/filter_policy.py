@@ -134,14 +134,14 @@ class ThresholdsPolicy(_Strict):
 
 class AttributesPolicy(_Strict):
     enabled: bool = True
-    toxicity: ThresholdsPolicy = ThresholdsPolicy(hold=0.9)
+    toxicity: ThresholdsPolicy = ThresholdsPolicy(hold=0.99)
     severe_toxicity: ThresholdsPolicy = ThresholdsPolicy(hold=0.6)
     identity_attack: ThresholdsPolicy = ThresholdsPolicy(hold=0.7)
-    insult: ThresholdsPolicy = ThresholdsPolicy(hold=0.8)
+    insult: ThresholdsPolicy = ThresholdsPolicy(hold=0.85)
     profanity: ThresholdsPolicy = ThresholdsPolicy()
-    threat: ThresholdsPolicy = ThresholdsPolicy(hold=0.6)
+    threat: ThresholdsPolicy = ThresholdsPolicy(hold=0.7)
     sexually_explicit: ThresholdsPolicy = ThresholdsPolicy(hold=0.8)
-    spam: ThresholdsPolicy = ThresholdsPolicy(hold=0.8, reject=0.995)
+    spam: ThresholdsPolicy = ThresholdsPolicy(hold=0.8)
 
     def thresholds(self, attribute: str) -> ThresholdsPolicy:
         value = getattr(self, attribute)

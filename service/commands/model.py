@@ -88,7 +88,8 @@ def train_command(data: Path | None, corpora: Path | None, out: Path | None) -> 
     model = train(corpus, log=click.echo)
     target = out or MODEL_PATH
     save(model, target)
-    click.echo(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB, {model.version}) in {time.perf_counter() - started:.0f} s")
+    size = target.stat().st_size / 1e6
+    click.echo(f"wrote {target} ({size:.1f} MB, {model.version}) in {time.perf_counter() - started:.0f} s")
 
 
 @model_group.command("evaluate")

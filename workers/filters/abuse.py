@@ -1,4 +1,4 @@
-"""Abuse filters beyond the word list and the learned models: threat/harassment/insult rules, personal data, shouting."""
+"""Abuse filters beyond the word list and the learned models: threat, harassment and insult rules, personal data."""
 
 from __future__ import annotations
 

@@ -127,7 +127,8 @@ def test_swearing_for_emphasis_publishes_masked(text, published):
 
 
 def test_a_site_can_publish_emphatic_swearing_unmasked():
-    decision = decide("this is fucking brilliant reporting", {"filters": {"profanity": {"expletive_action": "publish"}}})
+    overrides = {"filters": {"profanity": {"expletive_action": "publish"}}}
+    decision = decide("this is fucking brilliant reporting", overrides)
     assert decision.action.value == "publish"
     assert decision.censored_body is None
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from config.filter_policy import ProfanityPolicy
 from workers.filters.analysis import Analysis, analyze
 
 BUCKET_BITS = 20
@@ -27,14 +26,22 @@ _MASK = BUCKETS - 1
 # A multiplier that spreads a pair of word hashes over the buckets (an odd 32-bit constant).
 _PAIR = 0x9E3779B1
 
-# Swearing used for emphasis ("fucking brilliant", "damn it") is judged by the `profanity`
-# filter with the site's own actions and allowed words. The models learn it as one marker word,
-# so that the marker, not the words around it, carries what swearing says; every attribute but
-# `profanity` and `sexually_explicit` then scores without the marker's features, or a model that
-# learned "fucking" would overrule a site that censors or allows it. Slurs are not in this set.
+# Listed profanity ("fucking brilliant", "you bitch", "the word 'retard'") is judged by the
+# `profanity` filter, with the site's own actions, allowed words and its reading of emphasis,
+# aim and mention. The models learn every listed word as one marker word, so that the marker,
+# not the words around it, carries what swearing says; every attribute but `profanity` and
+# `sexually_explicit` then scores without the marker's features, or a model that learned
+# "fucking" would overrule a site that censors or allows it, and "the word 'bitch' is sexist"
+# would be held for the word it discusses.
 SWEARING = "<swearing>"
-_DEFAULTS = ProfanityPolicy()
-EMPHATIC_SWEARING = frozenset(_DEFAULTS.expletives) | frozenset(_DEFAULTS.mild_words)
+
+
+@functools.cache
+def _listed() -> frozenset[str]:
+    from workers.filters.profanity import default_profane_words
+
+    return default_profane_words()
+
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
 _DIGITS = re.compile(r"\d+")
@@ -62,7 +69,7 @@ def words_of(body: str) -> Words:
 
 @functools.lru_cache(maxsize=65536)
 def _token(word: str) -> str:
-    if word in EMPHATIC_SWEARING:
+    if word in _listed():
         return SWEARING
     # Every run of digits reads as one: phone numbers and prices differ only in the digits.
     return _DIGITS.sub("0", word) if any(char.isdigit() for char in word) else word

@@ -12,8 +12,7 @@ not drawn from Sift's test sentences. Slurs are not identities and are not here.
 
 from __future__ import annotations
 
-IDENTITY_TERMS: frozenset[str] = frozenset(
-    """
+_IDENTITY_TERMS = """
     lesbian lesbians gay gays bisexual bisexuals transgender transgenders trans transsexual queer
     lgbt lgbtq lgbtqia homosexual homosexuals heterosexual heterosexuals straight nonbinary
     male males female females man men woman women boy boys girl girls
@@ -27,14 +26,13 @@ IDENTITY_TERMS: frozenset[str] = frozenset(
     deaf blind disabled paralyzed autistic older younger old young teenage teenagers elderly
     millennial millennials immigrant immigrants refugee refugees migrant migrants feminist feminists
     veteran veterans
-    """.split()
-)
+"""
+IDENTITY_TERMS: frozenset[str] = frozenset(_IDENTITY_TERMS.split())
 
 # Words that carry no sense of their own beside an identity ("a gay", "the muslims", "and jews").
-FUNCTION_WORDS: frozenset[str] = frozenset(
-    """
+_FUNCTION_WORDS = """
     a an the and or of to in on at for with as by from is are was were be been am i im i'm we
     you he she they it my our your his her their this that these those some many most all
     being other proud not also both
-    """.split()
-)
+"""
+FUNCTION_WORDS: frozenset[str] = frozenset(_FUNCTION_WORDS.split())

@@ -96,7 +96,10 @@ class AttributeModel:
         spanned = [index for index, value in enumerate(probabilities) if value >= SPAN_FLOOR]
         spans = self._spans(words, features.unigrams, spanned) if spanned else {}
         return Scores(
-            {name: AttributeScore(probabilities[index], spans.get(index, ())) for index, name in enumerate(self.attributes)},
+            {
+                name: AttributeScore(probabilities[index], spans.get(index, ()))
+                for index, name in enumerate(self.attributes)
+            },
             self.version,
         )
 

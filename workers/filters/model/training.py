@@ -159,7 +159,8 @@ def train(corpus: Corpus, matrix: Any | None = None, log: Any = None) -> Attribu
     intercepts = np.zeros(len(ATTRIBUTES), dtype=np.float64)
     for column, name in enumerate(ATTRIBUTES):
         known = [index for index, value in enumerate(corpus.labels[name]) if value is not None]
-        targets = np.array([corpus.labels[name][index] >= POSITIVE_AT for index in known], dtype=int)  # type: ignore[operator]
+        values = np.array([corpus.labels[name][index] for index in known], dtype=np.float64)
+        targets = (values >= POSITIVE_AT).astype(np.int64)
         if len(known) == 0 or targets.min() == targets.max():
             intercepts[column] = -10.0  # nothing to learn from: never fires
             continue
