@@ -142,3 +142,28 @@ def test_comment_committed_but_never_enqueued_is_published_by_the_sweeper(
         beat.stop()
     with sessions() as session:
         assert session.scalar(select(CommentRow.enqueue_count).where(CommentRow.id == row.id)) >= 1
+
+
+def test_a_decided_comment_keeps_every_attribute_score_and_moderators_see_them(
+    client: FlaskClient, site: Site, worker: Process, sessions: sessionmaker[Session]
+) -> None:
+    from service.storage.accounts import create_moderator
+    from workers.filters.model.scores import ATTRIBUTES
+
+    with sessions() as session, session.begin():
+        token = create_moderator(session, "mo@example.org", "demo", "moderator", "correct horse battery", True).token
+    polite = post(client, "Thank you for the careful reporting on the council budget.")
+    insult = post(client, "You are a pathetic moron and everyone here knows it.")
+    wait_for(lambda: status_of(sessions, polite) == "published", what="polite comment published")
+    wait_for(lambda: status_of(sessions, insult) == "held", what="insult held")
+
+    headers = {"Authorization": f"Bearer {token}"}
+    detail = client.get(f"/v1/moderation/comments/{insult}", headers=headers).json
+    assert set(detail["scores"]) == set(ATTRIBUTES)
+    assert "model-insult" in {verdict["filter_id"] for verdict in detail["verdicts"]}
+    queue = client.get("/v1/moderation/queue", headers=headers).json
+    assert [item["scores"]["insult"] for item in queue["items"] if item["id"] == insult] == [detail["scores"]["insult"]]
+    with sessions() as session:
+        polite_scores = session.scalar(select(Comment.scores).where(Comment.id == polite))
+    assert polite_scores is not None
+    assert polite_scores["insult"] < 0.5 < detail["scores"]["insult"]
