@@ -26,7 +26,7 @@ def test_an_insult_scores_higher_than_a_polite_remark_and_its_spans_point_at_the
 
 def test_look_alike_letters_and_zero_width_marks_score_as_the_plain_word():
     plain = score_text("you are a pathetic moron")["insult"].probability
-    disguised = score_text("you are a pathetic m\u200bоrоn")["insult"].probability  # Cyrillic o
+    disguised = score_text("you are a pathetic m\u200b\u043er\u043en")["insult"].probability  # Cyrillic o
     assert disguised == plain
 
 
