@@ -57,6 +57,8 @@ def api(service_env: dict[str, str], tmp_path: Path, site: Site) -> Iterator[str
         SIFT_RATE_LIMIT_REPORTS=UNLIMITED,
         SIFT_RATE_LIMIT_MODERATION=UNLIMITED,
         SIFT_RATE_LIMIT_LOGIN=UNLIMITED,
+        SIFT_RATE_LIMIT_ANALYZE=UNLIMITED,
+        SIFT_RATE_LIMIT_CHECK=UNLIMITED,
     )
     worker = start_worker(env, tmp_path, name="fuzz-worker", concurrency=1)
     server, base_url = start_gunicorn(env, tmp_path, workers=2)
