@@ -30,16 +30,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ATTRIBUTES = (
-    "toxicity",
-    "severe_toxicity",
-    "identity_attack",
-    "insult",
-    "profanity",
-    "threat",
-    "sexually_explicit",
-    "spam",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from workers.filters.model.scores import ATTRIBUTES
+
 EMAIL_LIMIT = 2000
 
 Row = tuple[str, dict[str, float | None]]

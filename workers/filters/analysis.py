@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from workers.filters.normalize import NormalizedText, normalize
 
 # Words for rules and the model: letters and digits, with an inner apostrophe ("don't").
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
+WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 # "!" inside a word is an i ("k!ll", "d!e"); elsewhere it is punctuation.
 _BANG_IN_WORD = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])")
@@ -37,7 +37,7 @@ class Analysis:
 
 def words_of(folded: str) -> list[str]:
     """Split folded text into words the way the rules and the trained model expect."""
-    return _WORD.findall(folded)
+    return WORD.findall(folded)
 
 
 @functools.lru_cache(maxsize=64)

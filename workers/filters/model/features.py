@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from workers.filters.analysis import Analysis, analyze
+from workers.filters.analysis import WORD, Analysis, analyze
 
 BUCKET_BITS = 20
 BUCKETS = 1 << BUCKET_BITS
@@ -43,7 +43,6 @@ def _listed() -> frozenset[str]:
     return default_profane_words()
 
 
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -60,7 +59,7 @@ class Words:
 def words_of(body: str) -> Words:
     """Return the words the model reads from a body, with their positions."""
     analysis = analyze(body)
-    found = list(_WORD.finditer(analysis.plain))
+    found = list(WORD.finditer(analysis.plain))
     folded = analysis.text
     # Leetspeak reading turns digits into letters ("y0u" -> "you"), but a number stays a number.
     words = tuple("0" if folded[m.start() : m.end()].isdigit() else _token(m.group()) for m in found)
