@@ -79,7 +79,7 @@ def run(quick: bool = False, echo: Callable[[str], None] = print) -> None:
     from better_profanity import profanity as stock
 
     from config.sites import SitePolicies
-    from service.commands.filters import sites_dir
+    from service.commands.settings import sites_dir
     from workers.filters.base import CommentInput, Context
     from workers.filters.model.features import words_of
     from workers.filters.model.scores import load_model

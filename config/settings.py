@@ -38,7 +38,7 @@ class Settings:
     max_request_bytes: int = 64 * 1024
     # Hosts whose webhook URLs may resolve to loopback (only `sift dev` and tests set it).
     webhook_allow_loopback_sites: tuple[str, ...] = ()
-    # HTTP rate limits in the `limits` notation ("6/minute;60/hour"), see service/limits.py.
+    # HTTP rate limits in the `limits` notation ("6/minute;60/hour"), see service/ratelimit/limits.py.
     rate_limit_intake: str = "6/minute;60/hour"
     rate_limit_reports: str = "10/minute;100/hour"
     rate_limit_moderation: str = "600/minute"

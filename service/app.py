@@ -9,10 +9,11 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from config.settings import Settings
 from config.sites import SitePolicies
-from service import limits
-from service.errors import register_error_handlers
+from service.edge.errors import register_error_handlers
 from service.intake.writer import IntakeWriter
-from service.services import Services
+from service.ratelimit import limits
+from service.ratelimit.grouped_limit import GroupedLimit
+from service.runtime.services import Services
 from service.storage.db import make_engine, make_hot_path_engine, make_session_factory
 from service.storage.site_directory import SiteDirectory
 from workers.queue import make_celery
@@ -49,7 +50,7 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     intake_engine = make_hot_path_engine(settings.database_url, engine)
     broker = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
     # The intake's rate limit is counted in its group commit: one round trip for the whole group.
-    intake_limit = limits.GroupedLimit("intake", lambda: settings.rate_limit_intake)
+    intake_limit = GroupedLimit("intake", lambda: settings.rate_limit_intake, lambda: limits.limiter.storage)
     intake_writer = IntakeWriter(
         intake_engine, broker, admit=lambda rows: intake_limit.acquire([row["client_ip"] for row in rows])
     )
@@ -68,7 +69,6 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     register_error_handlers(app)
 
     # Cross-cutting concerns first, then one blueprint per audience.
-    from service import observability, ops
     from service.admin import routes as admin
     from service.admin import webhooks as admin_webhooks
     from service.akismet import routes as akismet
@@ -77,6 +77,8 @@ def create_app(settings: Settings, celery: Celery | None = None) -> Flask:
     from service.intake import routes as intake
     from service.moderation import routes as moderation
     from service.moderation import ui as moderation_ui
+    from service.observability import web as observability
+    from service.ops import routes as ops
     from service.perspective import routes as perspective
     from service.public import reports
     from service.public import routes as public

@@ -12,8 +12,8 @@ from typing import Any
 
 from celery import signals
 
-from service import metrics
-from service.structured_logs import (
+from service.observability import metrics
+from service.observability.structured_logs import (
     REQUEST_ID_HEADER,
     accept_request_id,
     bind_request_id,

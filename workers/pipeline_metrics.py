@@ -10,7 +10,7 @@ import functools
 import time
 
 from config.sites import SitePolicy
-from service import metrics
+from service.observability import metrics
 from workers.filters.base import Category, CommentInput, Context, Filter, Verdict
 from workers.filters.pipeline import Pipeline, pipeline_for
 

@@ -20,7 +20,7 @@ import uuid
 
 import redis
 
-from service.structured_logs import REQUEST_ID_HEADER
+from service.observability.structured_logs import REQUEST_ID_HEADER
 from workers import names
 
 _ORIGIN = f"gen{os.getpid()}@{socket.gethostname()}"

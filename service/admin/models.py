@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from service.fields import AuthorEmail, AuthorName, AuthorUrl, ClientAddress, RowId, StoredText, UserAgent
+from service.edge.fields import AuthorEmail, AuthorName, AuthorUrl, ClientAddress, RowId, StoredText, UserAgent
 from service.moderation.models import VerdictOut
 
 

@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import auth
 from service.admin.models import (
     DryRunRequest,
     DryRunResult,
@@ -25,12 +24,13 @@ from service.admin.models import (
     SiteList,
     SiteOut,
 )
-from service.api import Link, document, parse_json, parse_query
-from service.dry_run import run_dry
-from service.errors import ApiError
-from service.fields import is_row_id
+from service.edge import auth
+from service.edge.api import Link, document, parse_json, parse_query
+from service.edge.errors import ApiError
+from service.edge.fields import is_row_id
 from service.moderation.scope import admin_site
-from service.services import services
+from service.runtime.dry_run import run_dry
+from service.runtime.services import services
 from service.storage import accounts, notices
 from service.storage.models import Membership, Notice, Site, SiteApiKey
 

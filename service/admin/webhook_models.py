@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.domain.events import ALL_EVENTS
-from service.fields import RowId, StoredText, UtcDatetime
+from service.edge.fields import RowId, StoredText, UtcDatetime
 
 EventName = Literal["comment.published", "comment.held", "comment.rejected", "comment.moderated", "comment.reported"]
 DeliveryState = Literal["pending", "succeeded", "failed", "dead", "cancelled"]

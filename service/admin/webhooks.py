@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from kombu.exceptions import OperationalError as KombuOperationalError
 from sqlalchemy.orm import Session
 
-from service import auth
 from service.admin.webhook_models import (
     AttemptOut,
     DeliveryList,
@@ -27,11 +26,12 @@ from service.admin.webhook_models import (
     RotatedSecret,
     RotateRequest,
 )
-from service.api import Link, document, parse_json, parse_query
-from service.errors import ApiError
-from service.fields import is_row_id
+from service.edge import auth
+from service.edge.api import Link, document, parse_json, parse_query
+from service.edge.errors import ApiError
+from service.edge.fields import is_row_id
 from service.moderation.scope import admin_site
-from service.services import services
+from service.runtime.services import services
 from service.storage import outbox
 from service.storage.models import Site, WebhookDelivery, WebhookEndpoint, utcnow
 from service.webhooks import endpoints

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.fields import AuthorEmail, AuthorName, AuthorUrl, ClientAddress, StoredText, UserAgent
+from service.edge.fields import AuthorEmail, AuthorName, AuthorUrl, ClientAddress, StoredText, UserAgent
 
 
 class AkismetKey(BaseModel):

@@ -13,9 +13,9 @@ from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
 
 from service.akismet.models import AkismetComment, AkismetKey
-from service.api import document, parse, read_body
-from service.dry_run import run_dry
-from service.services import services
+from service.edge.api import document, parse, read_body
+from service.runtime.dry_run import run_dry
+from service.runtime.services import services
 from service.storage.accounts import site_for_key
 from service.storage.models import Site
 

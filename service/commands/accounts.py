@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 @contextmanager
 def _database() -> Iterator[Session]:
-    from service.cli import load_settings, require_current_schema
+    from service.commands.settings import load_settings, require_current_schema
     from service.storage.db import make_engine, make_session_factory, transaction
 
     settings = load_settings()

@@ -227,7 +227,7 @@ def dev_command(host: str, port: int) -> None:
         "base_url": base_url,
         "site": DEV_SITE,
         **credentials,
-        # What other `sift` commands need to work beside this one (service.cli.load_settings reads them).
+        # What other `sift` commands need to work beside this one (service.commands.settings.load_settings reads them).
         "database_url": env["DATABASE_URL"],
         "redis_url": env["REDIS_URL"],
         "env": env["SIFT_ENV"],

@@ -1,4 +1,4 @@
-"""`sift eval`, `sift train` and `sift bench`: measure and teach the filter pipeline from the command line."""
+"""`sift eval` and `sift train`: measure and teach the filter pipeline from the command line."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from service.commands.load import analyze_command, load_command
+from service.commands.settings import sites_dir
 
 POSITIVE = frozenset({"spam", "abusive"})
 NEGATIVE = frozenset({"ham", "clean"})
@@ -62,12 +62,6 @@ class Confusion:
             "confusion": {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn},
             "comments_per_second": round(n / seconds, 1) if seconds > 0 else 0.0,
         }
-
-
-def sites_dir() -> Path:
-    from config.settings import DEFAULT_SITES_DIR
-
-    return Path(os.environ.get("SIFT_SITES_DIR") or DEFAULT_SITES_DIR)
 
 
 def _learned_from_redis(site: str) -> object | None:
@@ -242,7 +236,7 @@ def train_command(file: Path, site: str, reset: bool) -> None:
     """Seed a site's learned (Bayes) filter in Redis from a labeled CSV (text,label)."""
     import redis
 
-    from service.cli import load_settings
+    from service.commands.settings import load_settings
     from workers import learning
 
     settings = load_settings()
@@ -256,19 +250,3 @@ def train_command(file: Path, site: str, reset: bool) -> None:
     finally:
         client.close()
     click.echo(f"taught site {site!r} {count} comments from {file}")
-
-
-@click.group("bench", invoke_without_command=True)
-@click.option("--quick", is_flag=True, help="Fewer repetitions (a rough figure in seconds).")
-@click.pass_context
-def bench_command(context: click.Context, quick: bool) -> None:
-    """Time the filters in-process; `sift bench load` and `sift bench analyze` load the real service."""
-    if context.invoked_subcommand is not None:
-        return
-    from bench.filters import run
-
-    run(quick=quick, echo=click.echo)
-
-
-bench_command.add_command(load_command)
-bench_command.add_command(analyze_command)

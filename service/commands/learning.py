@@ -16,7 +16,7 @@ def rebuild_command(sites: tuple[str, ...]) -> None:
     """Reset each site's learned counts and retrain them from every stored moderator decision."""
     import redis
 
-    from service.cli import load_settings
+    from service.commands.settings import load_settings
     from service.storage.db import make_engine, make_session_factory
     from service.storage.learning import rebuild
 

@@ -14,7 +14,7 @@ def privacy() -> None:
 @click.option("--email", required=True, help="The author's email address, as they gave it in their comments.")
 def erase(email: str) -> None:
     """Remove an author's personal data from every comment, keeping moderation statistics."""
-    from service.cli import load_settings
+    from service.commands.settings import load_settings
     from service.storage.db import make_engine, make_session_factory, transaction
     from service.storage.retention import erase_author
 
@@ -32,7 +32,7 @@ def erase(email: str) -> None:
 @privacy.command("apply-retention")
 def apply_retention() -> None:
     """Truncate old client addresses and purge old rejected spam now (beat also does it hourly)."""
-    from service.cli import load_settings
+    from service.commands.settings import load_settings
     from service.storage.db import make_engine, make_session_factory, transaction
     from service.storage.retention import purge_old_spam, truncate_old_addresses
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from service.services import services
+from service.runtime.services import services
 
 DEMO_SITE = "demo"
 DEMO_THREAD = "2026/11/the-week-in-politics"

@@ -1,6 +1,6 @@
 """`POST /v1/sites/{site}/comments:check`: what would happen to a draft, and why, before it is posted.
 
-The site's real pipeline runs on the draft in a worker (`service.dry_run`: nothing is stored,
+The site's real pipeline runs on the draft in a worker (`service.runtime.dry_run`: nothing is stored,
 and velocity, duplicates and history, which describe real traffic, are left out). The answer
 says what would happen in a reader's words (`service.domain.draft_words`), so a form can ask
 "Post anyway?"; with a warning comes a check token, and a comment posted with it carries the
@@ -15,15 +15,15 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
-from service import metrics
-from service.api import document, read_body
 from service.domain.check_tokens import issue_check_token
 from service.domain.draft_words import NOT_A_WARNING, OUTCOME_WORDS, public_action, reader_words
-from service.dry_run import run_dry
+from service.edge.api import document, read_body
 from service.intake.models import CommentSubmission
 from service.intake.routes import accept_submission
-from service.limits import client_address, limit_check
-from service.services import services
+from service.observability import metrics
+from service.ratelimit.limits import client_address, limit_check
+from service.runtime.dry_run import run_dry
+from service.runtime.services import services
 
 blueprint = Blueprint("draft_check", __name__)
 

@@ -6,7 +6,7 @@ import time
 
 from config.sites import SitePolicy
 from service.domain.form_tokens import check_form_token
-from service.services import services
+from service.runtime.services import services
 
 
 def form_token_status(site_name: str, policy: SitePolicy, token: str | None) -> str:

@@ -11,20 +11,21 @@ from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 
 from config.sites import SitePolicy
-from service import metrics
-from service.api import Link, document, parse, read_body
 from service.domain.check_tokens import read_check_token
 from service.domain.receipts import receipt_for
-from service.errors import ApiError
+from service.edge.api import Link, document, parse, read_body
+from service.edge.errors import ApiError
 from service.intake.form_tokens import form_token_status
 from service.intake.models import CommentAccepted, CommentSubmission
-from service.limits import RateLimited, client_address
+from service.observability import metrics
+from service.observability.structured_logs import current_request_id
 from service.public.sites import site_or_404
-from service.services import services
+from service.ratelimit.grouped_limit import RateLimited
+from service.ratelimit.limits import client_address
+from service.runtime.services import services
 from service.storage.db import on_hot_path
 from service.storage.models import Comment
 from service.storage.site_directory import SiteRef
-from service.structured_logs import current_request_id
 
 blueprint = Blueprint("intake", __name__)
 

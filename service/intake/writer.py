@@ -1,7 +1,7 @@
 """Store accepted comments and queue them, in groups: one rate-limit check, one INSERT and one LPUSH for all in flight.
 
 The order per group is the intake's promise: the rate limit is counted first (`admit`, one round
-trip for the group: `service.limits.GroupedLimit`), the admitted rows are committed before anyone
+trip for the group: `service.ratelimit.grouped_limit.GroupedLimit`), the admitted rows are committed before anyone
 is answered `202`, and pushed to the queue only after the commit. A push that fails loses
 nothing: the rows are committed as `received`, and the sweeper re-sends them.
 """
@@ -17,8 +17,8 @@ import structlog
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from service import metrics
 from service.intake.group_commit import GroupCommit
+from service.observability import metrics
 from service.storage.comment_insert import insert_comments
 from service.storage.db import on_hot_path
 from workers.publisher import enqueue_moderation

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.domain.statuses import InvalidTransition, RejectionReason, Status
-from service.errors import ApiError
+from service.edge.errors import ApiError
 from service.moderation.models import BulkDecisionItem, BulkDecisionOutcome, ClaimResult, DecisionResult, ItemError
 from service.moderation.scope import actor_for, has_live_claim, load_comment
 from service.storage.accounts import Identity

@@ -9,8 +9,8 @@ import structlog
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from service.errors import ApiError
-from service.fields import is_row_id
+from service.edge.errors import ApiError
+from service.edge.fields import is_row_id
 from service.moderation.models import (
     AuditEntryOut,
     AuditPage,

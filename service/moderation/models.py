@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from service.fields import RowId, StoredText, UtcDatetime
+from service.edge.fields import RowId, StoredText, UtcDatetime
 
 QueueStatus = Literal["held", "reported", "rejected", "published"]
 QueueSort = Literal["oldest", "newest", "score"]

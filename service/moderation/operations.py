@@ -1,6 +1,6 @@
 """The moderation domain operations, free of Flask: the API and the web UI both call these.
 
-Each takes a SQLAlchemy session and the acting moderator (`service.auth.current_moderator()`),
+Each takes a SQLAlchemy session and the acting moderator (`service.edge.auth.current_moderator()`),
 keeps to the moderator's own sites (anything else is a 404), and raises `ApiError` for
 what the caller should answer (404, 409, 422). Writing operations commit the session.
 """

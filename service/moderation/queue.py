@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from service.errors import ApiError
-from service.fields import is_row_id
+from service.edge.errors import ApiError
+from service.edge.fields import is_row_id
 from service.moderation.models import QueueItem, QueuePage, QueueQuery, VerdictOut
 from service.moderation.scope import has_live_claim, resolve_sites
 from service.storage.accounts import Identity

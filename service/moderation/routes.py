@@ -6,8 +6,8 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
-from service import auth
-from service.api import document, parse, parse_json, parse_query, read_body
+from service.edge import auth
+from service.edge.api import document, parse, parse_json, parse_query, read_body
 from service.moderation import operations
 from service.moderation.models import (
     AuditPage,
@@ -24,7 +24,7 @@ from service.moderation.models import (
     StatsQuery,
     StatsResponse,
 )
-from service.services import services
+from service.runtime.services import services
 
 blueprint = Blueprint("moderation", __name__)
 TAGS = ("moderation",)

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.errors import ApiError
+from service.edge.errors import ApiError
 from service.storage.accounts import Identity
 from service.storage.comments import Actor
 from service.storage.models import Comment, Site

@@ -19,17 +19,17 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from service.api import parse
-from service.auth import current_moderator
 from service.domain.constant_time import secrets_equal
-from service.dry_run import run_dry
-from service.errors import ApiError, error_response
-from service.fields import is_row_id
-from service.limits import limit_login
+from service.edge.api import parse
+from service.edge.auth import current_moderator
+from service.edge.errors import ApiError, error_response
+from service.edge.fields import is_row_id
 from service.moderation import operations
 from service.moderation.highlight import highlight
 from service.moderation.models import BulkDecisionRequest, QueueQuery, VerdictOut
-from service.services import services
+from service.ratelimit.limits import limit_login
+from service.runtime.dry_run import run_dry
+from service.runtime.services import services
 from service.storage import notices
 from service.storage.accounts import Identity, authenticate
 from service.storage.models import Verdict

@@ -19,10 +19,9 @@ from flask_limiter import RateLimitExceeded
 from pydantic import BaseModel, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from service import metrics
-from service.api import document, read_body
-from service.errors import ApiError
-from service.limits import limit_analyze, refusal_for
+from service.edge.api import document, read_body
+from service.edge.errors import ApiError
+from service.observability import metrics
 from service.perspective.analysis import PerspectiveError, answer, plan_analysis
 from service.perspective.discovery import discovery_document
 from service.perspective.models import (
@@ -31,7 +30,8 @@ from service.perspective.models import (
     SuggestCommentScoreRequest,
     SuggestCommentScoreResponse,
 )
-from service.services import services
+from service.ratelimit.limits import limit_analyze, refusal_for
+from service.runtime.services import services
 from workers.filters.model.scores import score_text
 
 blueprint = Blueprint("perspective", __name__)

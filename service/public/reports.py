@@ -11,12 +11,12 @@ from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from service.api import document, parse_json
 from service.domain.statuses import Status
-from service.errors import ApiError
-from service.fields import StoredText
-from service.limits import limit_reports
-from service.services import services
+from service.edge.api import document, parse_json
+from service.edge.errors import ApiError
+from service.edge.fields import StoredText
+from service.ratelimit.limits import limit_reports
+from service.runtime.services import services
 from service.storage.comments import Actor, change_status
 from service.storage.models import Comment, Report, Site
 

@@ -9,14 +9,14 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from service.api import document, parse_query
 from service.domain.form_tokens import issue_form_token
 from service.domain.receipts import receipt_matches
 from service.domain.statuses import Status
-from service.errors import ApiError
+from service.edge.api import document, parse_query
+from service.edge.errors import ApiError
 from service.public.models import CommentStatus, FormToken, PublishedComment, StatusQuery, ThreadComments
 from service.public.sites import site_or_404
-from service.services import services
+from service.runtime.services import services
 from service.storage.models import Comment, Site, Verdict
 
 blueprint = Blueprint("public", __name__)

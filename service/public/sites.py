@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from service.errors import ApiError
-from service.services import services
+from service.edge.errors import ApiError
+from service.runtime.services import services
 from service.storage.accounts import SITE_NAME
 from service.storage.site_directory import SiteRef
 

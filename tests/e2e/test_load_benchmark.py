@@ -10,7 +10,7 @@ import pytest
 import redis
 from click.testing import CliRunner
 
-from service.commands.load import analyze_command, load_command
+from bench.commands import analyze_command, load_command
 from tests.support import claim_redis_db
 
 

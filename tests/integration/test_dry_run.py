@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.dry_run import run_dry
+from service.runtime.dry_run import run_dry
 from service.storage.models import Comment, Site
 from tests.support import Process
 

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from service.intake.writer import IntakeWriter
+from service.observability.structured_logs import REQUEST_ID_HEADER
 from service.storage.comment_insert import insert_comment, insert_comments
 from service.storage.db import make_engine, make_hot_path_engine
 from service.storage.models import Comment, Site
-from service.structured_logs import REQUEST_ID_HEADER
 from tests.support import claim_redis_db
 from workers import names
 

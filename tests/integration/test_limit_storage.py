@@ -1,4 +1,4 @@
-"""The limiter's grouped Redis storage (service.limit_storage) on the real Redis: one shared window, exactly."""
+"""The limiter's grouped Redis storage (service.ratelimit.grouped_storage) on real Redis: one shared window, exactly."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from service.limit_storage import GroupedRedisStorage, storage_uri
+from service.ratelimit.grouped_storage import GroupedRedisStorage, storage_uri
 
 
 def test_the_app_url_selects_the_grouped_storage(redis_url: str) -> None:

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
-from service.limit_storage import storage_uri
-from service.limits import KEY_PREFIX, limit_login, limit_moderation
+from service.ratelimit.grouped_limit import KEY_PREFIX
+from service.ratelimit.grouped_storage import storage_uri
+from service.ratelimit.limits import limit_login, limit_moderation
 from service.storage.accounts import create_site
 from service.storage.models import Comment, Site
 from tests.fault.tcp_proxy import CuttableProxy

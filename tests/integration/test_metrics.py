@@ -116,7 +116,7 @@ def test_a_malformed_request_id_is_replaced(client: FlaskClient, site: Site) -> 
 
 
 def test_webhook_delivery_metrics_refuse_an_unknown_outcome() -> None:
-    from service.metrics import WEBHOOK_DELIVERIES, record_webhook_delivery
+    from service.observability.metrics import WEBHOOK_DELIVERIES, record_webhook_delivery
 
     before = WEBHOOK_DELIVERIES.labels(outcome="delivered")._value.get()
     record_webhook_delivery("delivered", 0.05)

@@ -14,7 +14,7 @@ from typing import Any
 import redis
 
 from config.settings import Settings
-from service.structured_logs import REQUEST_ID_HEADER, bind_request_id, unbind_request_id
+from service.observability.structured_logs import REQUEST_ID_HEADER, bind_request_id, unbind_request_id
 from workers import names
 from workers.publisher import task_message
 from workers.queue import make_celery

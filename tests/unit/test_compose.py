@@ -20,8 +20,8 @@ SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 DOCKERFILE = (REPO_ROOT / "Dockerfile").read_text()
 SIFT_PROCESSES = ("api", "worker", "beat")
 # No other entry point may read the environment (STYLE.md rule 1), so these are the only readers
-# (service/metrics.py reads PROMETHEUS_MULTIPROC_DIR, which prometheus_client itself also reads).
-ENV_READERS = (REPO_ROOT / "config" / "settings.py", REPO_ROOT / "service" / "metrics.py")
+# (service/observability/metrics.py reads PROMETHEUS_MULTIPROC_DIR, which prometheus_client itself also reads).
+ENV_READERS = (REPO_ROOT / "config" / "settings.py", REPO_ROOT / "service" / "observability" / "metrics.py")
 # What compose must set in production: from_env refuses to start without these.
 REQUIRED_ENV = {"DATABASE_URL", "REDIS_URL", "SIFT_SECRET_KEY", "SIFT_ENV", "SIFT_SITES_DIR"}
 

@@ -6,7 +6,7 @@ import structlog
 from celery import shared_task
 from sqlalchemy import update
 
-from service import metrics
+from service.observability import metrics
 from service.storage.comments import find_stale_received
 from service.storage.models import Comment
 from service.storage.retention import purge_old_spam, truncate_old_addresses

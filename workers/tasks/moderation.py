@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, Select, Table, bindparam, func, insert, se
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
-from service import metrics
 from service.domain.statuses import RejectionReason, Status
+from service.observability import metrics
 from service.storage.comments import SYSTEM, change_status
 from service.storage.models import Comment, Verdict, utcnow
 from workers import names

@@ -9,7 +9,7 @@ and updated atomically per request. Measured on the 2-vCPU bench VM: intake / fl
 to 0.06 over plain `RedisStorage` in each of five paired rounds (docs/operations.md).
 
 `acquire_entries` is the same for a group the caller has already gathered: the intake checks
-the limit of all the comments of one group commit at once (`service.limits.GroupedLimit`).
+the limit of all the comments of one group commit at once (`service.ratelimit.grouped_limit.GroupedLimit`).
 
 `limits` finds a storage by its URI scheme, so this one registers `sift+redis://` and
 `sift+rediss://`; `storage_uri(redis_url)` gives the URI to configure.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import redis
 from celery import Celery
@@ -14,11 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from config.sites import SitePolicies
 from service.intake.writer import IntakeWriter
+from service.ratelimit.grouped_limit import GroupedLimit
 from service.storage.site_directory import SiteDirectory
-
-if TYPE_CHECKING:
-    # service.limits reads the services; a runtime import would be circular.
-    from service.limits import GroupedLimit
 
 
 @dataclass

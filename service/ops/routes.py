@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from service.api import build_openapi, document
-from service.services import services
+from service.edge.api import build_openapi, document
+from service.runtime.services import services
 
 blueprint = Blueprint("ops", __name__)
 

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from flask import g, request, session
 
 from service.domain.constant_time import secrets_equal
-from service.errors import ApiError
-from service.services import services
+from service.edge.errors import ApiError
+from service.runtime.services import services
 from service.storage.accounts import (
     Identity,
     identity_for_moderator,

@@ -1,4 +1,8 @@
-"""`sift bench load` and `sift bench analyze`: the HTTP load benchmarks (bench/load.py, bench/analyze.py)."""
+"""`sift bench load` and `sift bench analyze`: the HTTP load benchmarks (bench/load.py, bench/analyze.py).
+
+`sift bench load ARGS` runs `python -m bench.commands load ARGS` (see service/commands/bench.py): the
+options and their help live here, beside the benchmarks, which import the product and never the reverse.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ def load_command(
 ) -> None:
     """Measure intake req/s against the bare floor, decided comments/s, and decision latency at a fixed rate."""
     from bench.load import LoadOptions, format_report, run_load
-    from service.cli import load_settings, require_current_schema
+    from service.commands.settings import load_settings, require_current_schema
 
     options = LoadOptions(
         seconds=seconds,
@@ -63,7 +67,7 @@ def analyze_command(seconds: float, connections: tuple[int, ...], gunicorn_worke
     """Measure Perspective-compatible analyses/s against intake req/s on the same gunicorn."""
     from bench.analyze import format_analyze_report, run_analyze_bench
     from bench.load import LoadOptions
-    from service.cli import load_settings
+    from service.commands.settings import load_settings
 
     options = LoadOptions(seconds=seconds, connections=connections, gunicorn_workers=gunicorn_workers)
     try:
@@ -71,3 +75,15 @@ def analyze_command(seconds: float, connections: tuple[int, ...], gunicorn_worke
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(figures, indent=2) if as_json else format_analyze_report(figures))
+
+
+@click.group()
+def main() -> None:
+    """The HTTP load benchmarks."""
+
+
+main.add_command(load_command)
+main.add_command(analyze_command)
+
+if __name__ == "__main__":
+    main(prog_name="sift bench")

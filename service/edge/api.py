@@ -18,7 +18,7 @@ from flask import request
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
-from service.errors import ApiError, fields_from_validation
+from service.edge.errors import ApiError, fields_from_validation
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -6,8 +6,8 @@ import json
 import uuid
 from typing import Any
 
-from service.errors import ApiError
-from service.services import services
+from service.edge.errors import ApiError
+from service.runtime.services import services
 from workers import names
 
 

@@ -20,9 +20,14 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import exc as sqlalchemy_errors
 
-from service import metrics
-from service.errors import ApiError, error_response
-from service.structured_logs import accept_request_id, bind_request_id, configure_logging, unbind_request_id
+from service.edge.errors import ApiError, error_response
+from service.observability import metrics
+from service.observability.structured_logs import (
+    accept_request_id,
+    bind_request_id,
+    configure_logging,
+    unbind_request_id,
+)
 from workers import names
 
 log = structlog.get_logger(__name__)
