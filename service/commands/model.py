@@ -14,10 +14,14 @@ import os
 import random
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from service.commands.filters import echo_figures, evaluate_rows, read_labeled
+from service.commands.filters import baseline_figures, echo_figures, evaluate_rows, read_labeled
+
+if TYPE_CHECKING:
+    from workers.filters.model.training import Corpus
 
 SHARED_FILES = ("abuse/davidson.csv", "abuse/jigsaw-3000.csv", "spam/sms.csv", "spam/youtube-dev.csv")
 
@@ -32,7 +36,7 @@ def _default_corpora() -> Path:
     return Path(os.environ.get("SIFT_CORPORA_DIR") or Path.cwd() / "var" / "corpora")
 
 
-def _load(data: Path, corpora: Path, echo: bool = True) -> tuple[list[object], list[Path]]:
+def _load(data: Path, corpora: Path, echo: bool = True) -> tuple[list[Corpus], list[Path]]:
     from workers.filters.model.training import TRAINING_CORPORA, read_corpus
 
     shared = [data / name for name in SHARED_FILES if (data / name).is_file()]
@@ -83,7 +87,7 @@ def train_command(data: Path | None, corpora: Path | None, out: Path | None) -> 
     loaded, _ = _load(data or _default_data(), corpora or _default_corpora())
     if not loaded:
         raise click.ClickException("no corpora found: pass --data and --corpora (see docs/model-card.md)")
-    corpus = combine(loaded)  # type: ignore[arg-type]
+    corpus = combine(loaded)
     click.echo(f"training on {len(corpus):,} distinct rows")
     model = train(corpus, log=click.echo)
     target = out or MODEL_PATH
@@ -107,7 +111,7 @@ def evaluate_command(
 
     data = data or _default_data()
     loaded, shared = _load(data, corpora or _default_corpora(), echo=not as_json)
-    everything = combine(loaded)  # type: ignore[arg-type]
+    everything = combine(loaded)
     matrix = featurize(everything.texts)
     row_of = {text.strip(): index for index, text in enumerate(everything.texts)}
     for path in shared:
@@ -124,7 +128,7 @@ def evaluate_command(
             model = train(everything.subset(keep), matrix[keep])
             results.append(evaluate_rows(held_out, site, model=model))
         figures = _pooled(results)
-        figures["baselines"] = evaluate_rows(rows, site, baselines=True)["baselines"]
+        figures["baselines"] = baseline_figures(rows)
         figures["method"] = f"{folds}-fold" if folds else "held out"
         if as_json:
             click.echo(json.dumps({"file": name, **figures}))

@@ -137,7 +137,7 @@ def build_vocabulary(extra_words: Iterable[str] = (), allowed_words: Iterable[st
 
 @functools.cache
 def default_profane_words() -> frozenset[str]:
-    """Return every plainly written listed word: the abuse model leaves these to this filter."""
+    """Return every plainly written listed word: the attribute models leave these to this filter."""
     return frozenset(word for word in build_vocabulary() if word.isalpha())
 
 
