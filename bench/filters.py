@@ -5,7 +5,7 @@
 
 Texts of 100, 1,000 and 5,000 characters are cut from the labeled comments beside the repo
 (`../shared/data`, or a built-in paragraph when absent), every text distinct so that no
-per-comment cache helps. Prints comments per second for each and the ratios, then the worst
+per-comment cache helps. Prints comments per CPU second for each and the ratios, then the worst
 latency of the whole pipeline on adversarial 10,000-character comments.
 """
 
@@ -49,15 +49,19 @@ def cut(text: str, size: int, count: int, seed: int) -> list[str]:
 
 
 def rate(function: Callable[[T], object], texts: list[T], budget: float) -> float:
-    """Return calls per second over the texts, stopping after about `budget` seconds."""
-    started = time.perf_counter()
+    """Return calls per CPU second over the texts, stopping after about `budget` seconds.
+
+    CPU time, not the wall clock: on a shared machine another process's work would count
+    against whichever side happened to run beside it.
+    """
+    started = time.process_time()
     done = 0
     for text in texts:
         function(text)
         done += 1
-        if time.perf_counter() - started > budget:
+        if time.process_time() - started > budget:
             break
-    return done / (time.perf_counter() - started)
+    return done / (time.process_time() - started)
 
 
 def adversarial(size: int) -> list[str]:
@@ -99,6 +103,7 @@ def run(quick: bool = False, echo: Callable[[str], None] = print) -> None:
 
     whole("warm up the model and word lists")
     model = load_model()
+    ratio_at_1000 = 0.0
     echo(
         f"{'chars':>6} {'better-profanity/s':>19} {'profanity stage/s':>18} {'pipeline/s':>11} "
         f"{'stage ×':>9} {'pipeline ×':>11} {'model µs/comment':>17}"
@@ -112,26 +117,32 @@ def run(quick: bool = False, echo: Callable[[str], None] = print) -> None:
         # (the folding is shared with every other text filter, and counted in the pipeline's figure).
         split = [words_of(body) for body in cut(text, size, min(count * 5, 2000), 5)]
         model_rate = rate(model.score_words, split, budget)
+        if size == 1_000:
+            ratio_at_1000 = pipeline_rate / stock_rate
         echo(
             f"{size:>6} {stock_rate:>19.1f} {stage_rate:>18.1f} {pipeline_rate:>11.1f} "
             f"{stage_rate / stock_rate:>8.0f}× {pipeline_rate / stock_rate:>10.0f}× {1e6 / model_rate:>17.0f}"
         )
-    worst = 0.0
-    worst_kind = ""
-    for index, body in enumerate(adversarial(10_000)):
-        body = f"{index} {body}"[:10_000]
-        started = time.perf_counter()
+    bodies = [(f"{index} {body}"[:10_000], body[:24]) for index, body in enumerate(adversarial(10_000))]
+    bodies += [(body, "real text") for body in cut(text, 10_000, 5 if quick else 20, 4)]
+    worst_cpu, worst_wall, worst_kind = 0.0, 0.0, ""
+    for body, kind in bodies:
+        wall, cpu = time.perf_counter(), time.process_time()
         whole(body)
-        elapsed = time.perf_counter() - started
-        if elapsed > worst:
-            worst, worst_kind = elapsed, body[:24]
-    for body in cut(text, 10_000, 5 if quick else 20, 4):
-        started = time.perf_counter()
-        whole(body)
-        elapsed = time.perf_counter() - started
-        if elapsed > worst:
-            worst, worst_kind = elapsed, "real text"
-    echo(f"worst whole-pipeline latency on a 10,000-character comment: {worst * 1000:.1f} ms ({worst_kind!r})")
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        worst_wall = max(worst_wall, wall)
+        if cpu > worst_cpu:
+            worst_cpu, worst_kind = cpu, kind
+    echo(
+        f"worst whole-pipeline latency on a 10,000-character comment: {worst_cpu * 1000:.1f} ms of CPU "
+        f"({worst_kind!r}; {worst_wall * 1000:.1f} ms on the wall clock)"
+    )
+    echo(f"target: pipeline at least 100x better-profanity at 1,000 characters: {_met(ratio_at_1000 >= 100)}")
+    echo(f"target: slowest 10,000-character comment under 50 ms of CPU: {_met(worst_cpu < 0.050)}")
+
+
+def _met(met: bool) -> str:
+    return "met" if met else "NOT met"
 
 
 def main() -> None:

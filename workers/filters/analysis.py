@@ -10,6 +10,8 @@ from workers.filters.normalize import NormalizedText, normalize
 
 # Words for rules and the model: letters and digits, with an inner apostrophe ("don't").
 WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
+# The same words of an ASCII text, a quarter faster to find: ASCII classes skip Unicode look-ups.
+_ASCII_WORD = re.compile(WORD.pattern, re.ASCII)
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 # "!" inside a word is an i ("k!ll", "d!e"); elsewhere it is punctuation.
 _BANG_IN_WORD = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])")
@@ -37,7 +39,7 @@ class Analysis:
 
 def words_of(folded: str) -> list[str]:
     """Split folded text into words the way the rules and the trained model expect."""
-    return WORD.findall(folded)
+    return (_ASCII_WORD if folded.isascii() else WORD).findall(folded)
 
 
 @functools.lru_cache(maxsize=64)
@@ -45,7 +47,10 @@ def analyze(body: str) -> Analysis:
     """Fold a body and split it into words; cached so that the filters of one comment share it."""
     normalized = normalize(body)
     words = tuple(words_of(normalized.text))
-    plain = _close_up(_BANG_IN_WORD.sub("i", normalized.text.translate(_LEET)))
+    plain = normalized.text.translate(_LEET)
+    if "!" in plain:
+        plain = _BANG_IN_WORD.sub("i", plain)
+    plain = _close_up(plain)
     plain_words = frozenset(words_of(plain)) if plain != normalized.text else frozenset(words)
     return Analysis(normalized, words, frozenset(words), plain, plain_words)
 
