@@ -465,6 +465,72 @@ def convert_lingspam(snap: Snapshot) -> Iterator[Row]:
         yield email_text(subject, body), {"spam": 1.0 if Path(path).name.startswith("spmsg") else 0.0}
 
 
+_DATACAMP_FILE = "GoodData/final_data_extended_labeledPhase1 - final_data_extended_labeledPhase2.csv"
+
+
+def convert_datacamp(snap: Snapshot) -> Iterator[Row]:
+    # Only the hand-labelled rows: the rest of the file has an empty label.
+    for row in csv_rows(snap.show(_DATACAMP_FILE)):
+        label = row["label"].strip()
+        if label in ("0", "1"):
+            yield clean(row["comment"].replace("\xa0", " ")), {"spam": float(label)}
+
+
+_YOUTUBE_2014_FILES = tuple(
+    f"data/{name}.csv"
+    for name in (
+        "Avengers_NPoHPNeU9fc",
+        "KatyPerry_CevxZvSJLk8",
+        "PewDiePie_gRyPjRrjS34",
+        "PlayStation4_x7QhUL8NUK4",
+        "Psy_9bZkp7q19f0",
+    )
+)
+
+
+def convert_youtube_2014(snap: Snapshot) -> Iterator[Row]:
+    for path in _YOUTUBE_2014_FILES:
+        for row in csv_rows(snap.show(path)):
+            if row["TAG"] not in ("0", "1"):
+                raise SystemExit(f"youtube 2014: unexpected TAG {row['TAG']!r} in {path}")
+            text = html.unescape(re.sub(r"<br\s*/?>", "\n", row["CONTENT"])).replace("\ufeff", "")
+            yield clean(text), {"spam": float(row["TAG"])}
+
+
+# Janitr's labels that mean the post is there to sell, scam or farm clicks; "promo" alone (a brand or
+# a creator announcing its own work) is neither spam nor clearly not, and such rows are left out.
+_JANITR_SPAM = frozenset(
+    [
+        "scam",
+        "spam",
+        "phishing",
+        "recovery_scam",
+        "affiliate",
+        "lead_gen",
+        "engagement_bait",
+        "giveaway",
+        "bot",
+        "reply_spam",
+        "follow_train",
+        "impersonation",
+    ]
+)
+
+
+def convert_janitr(snap: Snapshot) -> Iterator[Row]:
+    for line in decode(snap.show("data/sample.jsonl")).splitlines():
+        if not line.strip():
+            continue
+        post = json.loads(line)
+        if str(post.get("source_id", "")).startswith("x_mock"):
+            continue  # written as examples by the authors, not collected
+        labels = set(post["labels"])
+        if labels & _JANITR_SPAM:
+            yield clean(post["text"]), {"spam": 1.0}
+        elif "promo" not in labels:
+            yield clean(post["text"]), {"spam": 0.0}
+
+
 # --- registry ---------------------------------------------------------------------------------
 
 SOURCES: list[Source] = [
@@ -821,6 +887,48 @@ SOURCES: list[Source] = [
         mapping=f"spmsg*.txt -> spam 1, other files -> 0; text = subject + blank line + body, cut to {EMAIL_LIMIT} "
         "characters",
         convert=single(convert_lingspam),
+    ),
+    Source(
+        name="datacamp_blog_comments",
+        inputs=one(
+            "Desmond00/DatacampArticleSentimentAnalysis", "a68549a101b7867f187d0ed3bfc4e678f2dc9cb7", _DATACAMP_FILE
+        ),
+        columns=("spam",),
+        licence="none stated in the repository",
+        origin="comments left under DataCamp tutorial pages, hand-labelled spam or not by the repository's "
+        "authors: blog-comment spam as it is written (tech-support numbers, praise with a pitch, link drops)",
+        mapping="label 1 -> spam 1, 0 -> 0, empty -> row left out; non-breaking spaces read as spaces",
+        convert=single(convert_datacamp),
+        notes=[
+            "the authors also labelled non-English, one-word and greeting-only comments spam, which Sift does not; "
+            "the file is small (608 labelled rows), so those few rows weigh little",
+        ],
+    ),
+    Source(
+        name="youtube_spam_2014",
+        inputs=one(
+            "tuliocasagrande/youtube-spam-experiment", "18ef03e80f9ac234e1bd4cba9e7c13deee2725e5", *_YOUTUBE_2014_FILES
+        ),
+        columns=("spam",),
+        licence="none stated in the repository",
+        origin="comments on five popular videos, hand-labelled in October 2014 by the authors of the UCI "
+        "YouTube Spam Collection; a separate set from the UCI files (the files were deleted from the "
+        "repository later, so they are read at this commit)",
+        mapping="TAG 1 -> spam 1, 0 -> 0; <br /> -> newline, HTML entities unescaped, BOM removed",
+        convert=single(convert_youtube_2014),
+    ),
+    Source(
+        name="janitr_x_scams",
+        inputs=one("janitrai/janitr", "a5b1e746e8826ffd800725536c782abc61818455", "data/sample.jsonl"),
+        columns=("spam",),
+        licence="MIT (repository LICENSE)",
+        origin="posts and replies on X (Twitter) labelled for crypto scams, recovery scams, phishing, "
+        "affiliate links and Telegram promotion; the README says the labels were made with AI models and "
+        "checked by people",
+        mapping="any of scam, spam, phishing, recovery_scam, affiliate, lead_gen, engagement_bait, giveaway, "
+        "bot, reply_spam, follow_train, impersonation -> spam 1; otherwise 'promo' -> left out; the rest "
+        "(clean posts, crypto and news talk) -> 0; rows the authors wrote as examples (x_mock ids) left out",
+        convert=single(convert_janitr),
     ),
 ]
 

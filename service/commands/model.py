@@ -9,9 +9,11 @@ with it, beside better-profanity and alt-profanity-check on the same rows.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,24 +103,48 @@ def train_command(data: Path | None, corpora: Path | None, out: Path | None) -> 
 @_corpora_option
 @click.option("--folds", type=click.IntRange(0, 10), default=0, help="k-fold within each file (0: hold the file out).")
 @click.option("--file", "only", multiple=True, help="Only these shared files (e.g. abuse/davidson.csv).")
+@click.option(
+    "--corpus",
+    "held_corpora",
+    multiple=True,
+    help="Also hold out this whole training corpus (e.g. civil_comments_toxic_spans) and score its rows.",
+)
 @click.option("--site", default="default", show_default=True, help="Whose policy to run.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file.")
 def evaluate_command(
-    data: Path | None, corpora: Path | None, folds: int, only: tuple[str, ...], site: str, as_json: bool
+    data: Path | None,
+    corpora: Path | None,
+    folds: int,
+    only: tuple[str, ...],
+    held_corpora: tuple[str, ...],
+    site: str,
+    as_json: bool,
 ) -> None:
-    """Figures on every shared file from models that never saw its rows, beside the baselines."""
+    """Figures on every shared file from models that never saw its rows, beside the baselines.
+
+    With --corpus, a whole public corpus is held out as well (held out by source: the model
+    learns from every other corpus and scores that one's rows).
+    """
     from workers.filters.model.training import combine, featurize, train
 
     data = data or _default_data()
-    loaded, shared = _load(data, corpora or _default_corpora(), echo=not as_json)
+    corpora = corpora or _default_corpora()
+    loaded, shared = _load(data, corpora, echo=not as_json)
+    targets = [
+        (str(path.relative_to(data)), path)
+        for path in shared
+        if not (only or held_corpora) or str(path.relative_to(data)) in only
+    ]
+    for name in held_corpora:
+        path = corpora / f"{name}.csv"
+        if not path.is_file():
+            raise click.BadParameter(f"no corpus {path}", param_hint="--corpus")
+        targets.append((name, path))
     everything = combine(loaded)
     matrix = featurize(everything.texts)
     row_of = {text.strip(): index for index, text in enumerate(everything.texts)}
-    for path in shared:
-        name = str(path.relative_to(data))
-        if only and name not in only:
-            continue
-        rows = list(read_labeled(path))
+    for name, path in targets:
+        rows = list(read_labeled(path)) if name not in held_corpora else corpus_rows(path)
         parts = _folds(rows, folds)
         results = []
         for held_out in parts:
@@ -137,6 +163,27 @@ def evaluate_command(
         echo_figures("sift", figures)
         for baseline, result in figures["baselines"].items():  # type: ignore[attr-defined]
             echo_figures(baseline, result)
+
+
+def corpus_rows(path: Path) -> list[tuple[str, str]]:
+    """A prepared corpus as `text,label` rows: spam or ham when it labels only spam, else abusive
+    when any of its attributes is at 0.5 or more (rows it labels for nothing are left out)."""
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = [column for column in reader.fieldnames or () if column != "text"]
+        spam = columns == ["spam"]
+        if not spam:
+            columns = [column for column in columns if column != "spam"]
+        rows = []
+        for row in reader:
+            values = [float(row[column]) for column in columns if (row[column] or "").strip()]
+            if not values:
+                continue
+            positive = max(values) >= 0.5
+            label = ("spam" if positive else "ham") if spam else ("abusive" if positive else "clean")
+            rows.append((row["text"] or "", label))
+    return rows
 
 
 def _folds(rows: list[tuple[str, str]], folds: int) -> list[list[tuple[str, str]]]:

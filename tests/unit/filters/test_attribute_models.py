@@ -73,3 +73,14 @@ def test_training_twice_writes_the_same_bytes(tmp_path: Path):
     save(train(read_corpus(data)), first)
     save(train(read_corpus(data)), second)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_held_out_corpus_is_read_as_the_labels_it_states(tmp_path):
+    from service.commands.model import corpus_rows
+
+    abuse = tmp_path / "abuse.csv"
+    abuse.write_text("text,toxicity,insult\nyou idiot,1,1\nnice point,0,\nrude-ish,0.4,0.6\nunrated,,\n")
+    assert corpus_rows(abuse) == [("you idiot", "abusive"), ("nice point", "clean"), ("rude-ish", "abusive")]
+    spam = tmp_path / "spam.csv"
+    spam.write_text("text,spam\nbuy now,1\nhello,0\n")
+    assert corpus_rows(spam) == [("buy now", "spam"), ("hello", "ham")]

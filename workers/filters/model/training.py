@@ -51,6 +51,9 @@ TRAINING_CORPORA = (
     "enron_spam",
     "lingspam",
     "youtube_spam_eminem_shakira",
+    "youtube_spam_2014",
+    "datacamp_blog_comments",
+    "janitr_x_scams",
 )
 
 SEED = 0
