@@ -9,6 +9,7 @@ patterns cost; pydantic checks the file's shape and every error names the rule o
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -215,7 +216,15 @@ class _Compiler:
             pattern = re.compile(not_after + body, re.IGNORECASE)
         except re.error as error:
             raise self.fail(where, f"the match does not compile: {error}") from error
-        return Rule(spec.name, spec.filter, spec.label, pattern, spec.score, self.triggers(spec.triggers, where))
+        # Interned like the string literals callers pass, so `rule.filter_id == filter_id` is an identity test.
+        return Rule(
+            sys.intern(spec.name),
+            sys.intern(spec.filter),
+            spec.label,
+            pattern,
+            spec.score,
+            self.triggers(spec.triggers, where),
+        )
 
     def alternative(self, phrase: str, where: str) -> tuple[str, bool, bool]:
         """One phrase of a rule's match, and whether it must begin and end at a word boundary."""
@@ -234,7 +243,8 @@ class _Compiler:
         """
         out: list[str] = []
         open_brackets: list[str] = []
-        tokens = [token for token in _PHRASE_TOKEN.finditer(phrase)]
+        tokens = list(_PHRASE_TOKEN.finditer(phrase))
+        bar_outside_brackets = False
         for index, token in enumerate(tokens):
             text, name = token.group(), token.group(1)
             if name is not None:
@@ -244,7 +254,7 @@ class _Compiler:
                     after in (")", "]", "|") or (after is None and alternative)
                 )
                 named = self.named(name, where)
-                out.append(named if whole and not named.endswith("}") else f"(?:{named})")
+                out.append(named if whole else f"(?:{named})")
             elif text == "[ ]":
                 out.append(r"\s*")
             elif text in "[(":
@@ -255,6 +265,7 @@ class _Compiler:
                     raise self.fail(where, f"unmatched {text!r} in {phrase!r}")
                 out.append(")?" if text == "]" else ")")
             elif text == "|":
+                bar_outside_brackets = bar_outside_brackets or not open_brackets
                 out.append("|")
             elif text == " ":
                 out.append(r"\s+")
@@ -264,7 +275,8 @@ class _Compiler:
                 out.append(re.escape(text))
         if open_brackets:
             raise self.fail(where, f"unclosed {open_brackets[-1]!r} in {phrase!r}")
-        return "".join(out)
+        # "a|b" alone is one of a or b, whatever is written around the phrase.
+        return f"(?:{''.join(out)})" if bar_outside_brackets and not alternative else "".join(out)
 
     def named(self, name: str, where: str) -> str:
         """The pattern of a list or regular expression, compiled once."""
@@ -296,11 +308,12 @@ class _Compiler:
 
     def triggers(self, triggers: str, where: str) -> frozenset[str]:
         """Trigger words; `{list}` stands for the first word of each of the list's entries."""
-        words: set[str] = set()
+        # A list in the file's order, not a set: the frozenset is then laid out as one built by hand.
+        words: list[str] = []
         for word in triggers.split():
             found = _NAME_IN_REGEX.fullmatch(word)
             if found is None:
-                words.add(word)
+                words.append(word)
                 continue
             name = found.group(1)
             if name not in self.document.lists:
@@ -308,5 +321,5 @@ class _Compiler:
             for entry in self.document.lists[name].words:
                 if _PLAIN_PHRASE.fullmatch(entry) is None:
                     raise self.fail(where, f"triggers: list {name!r} has {entry!r}; trigger lists hold plain words")
-                words.add(entry.split()[0])
+                words.append(entry.split()[0])
         return frozenset(words)

@@ -138,3 +138,11 @@ def test_an_unreadable_or_incomplete_rule_file_is_refused(tmp_path: Path) -> Non
     path.write_text(textwrap.dedent(LISTS) + "rules:\n" + textwrap.indent(textwrap.dedent(GOOD_RULE), "  "))
     with pytest.raises(RuleFileError, match="exceptions: Field required"):
         load_rule_file(path)
+
+
+def test_a_bar_outside_brackets_still_matches_whole_words(tmp_path: Path) -> None:
+    rules = GOOD_RULE.replace('match: "{you} {a}{insult}"', 'match: "you idiot|you moron"')
+    rule = load_rule_file(rule_file(tmp_path, rules)).rules[0]
+    assert rule.pattern.search("you moron")
+    assert rule.pattern.search("you idiotic") is None
+    assert rule.pattern.search("ayou moron") is None
