@@ -12,10 +12,15 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import redis
+from redis.client import Pipeline
 
+from config.filter_policy import FiltersPolicy
 from config.sites import SitePolicy
 from workers import learning
 from workers.filters import bayes
@@ -40,11 +45,81 @@ def gather_context(
     now: float | None = None,
 ) -> Context:
     """Record the comment in its site's windows and read back counts, duplicates and learned statistics."""
+    [context] = gather_contexts(client, [(comment, policy, author, member)], now)
+    return context
+
+
+def gather_contexts(
+    client: redis.Redis,
+    comments: Sequence[tuple[CommentInput, SitePolicy, AuthorHistory, str | None]],
+    now: float | None = None,
+) -> list[Context]:
+    """`gather_context` for several comments, (comment, policy, author, member) each, in one pipeline.
+
+    Redis runs the commands in the order sent, so each comment sees the windows as the comments
+    before it left them: the same counts as one round trip per comment, in that order.
+    """
     now = time.time() if now is None else now
-    member = member or uuid.uuid4().hex
+    pipe = client.pipeline(transaction=False)
+    pending = [
+        _queue(pipe, comment, policy, member or uuid.uuid4().hex, now) for comment, policy, _, member in comments
+    ]
+    replies = pipe.execute()
+    contexts = []
+    position = 0
+    for reading, (_, _, author, _) in zip(pending, comments, strict=True):
+        contexts.append(reading.read(replies[position : position + reading.commands], author))
+        position += reading.commands
+    return contexts
+
+
+@dataclass
+class _Reading:
+    """What one comment queued on the pipeline, to read its replies back."""
+
+    comment: CommentInput
+    settings: FiltersPolicy
+    member: str
+    hashed: int
+    velocity_kinds: list[str]
+    body_tokens: list[str]
+    commands: int
+
+    def read(self, replies: list[Any], author: AuthorHistory) -> Context:
+        settings, comment = self.settings, self.comment
+        duplicate = settings.duplicate
+        position = 0
+        velocity: dict[str, int] = {}
+        for kind in self.velocity_kinds:
+            velocity[kind] = int(replies[position + 2])
+            position += 4
+        exact_duplicates = 0
+        near = 0.0
+        if duplicate.enabled:
+            exact_duplicates = max(0, int(replies[position + 2]) - 1)
+            if len(comment.body.strip()) >= duplicate.min_chars:
+                near = _nearest(self.hashed, self.member, replies[position + 4])
+            position += 8
+        documents: dict[str, int] = {}
+        token_counts: dict[str, tuple[int, int]] = {}
+        if settings.bayes.enabled:
+            raw_documents, raw_spam, raw_ham = replies[position : position + 3]
+            documents, token_counts = learning.parse_counts(raw_documents, raw_spam, raw_ham, self.body_tokens)
+        return Context(
+            velocity=velocity,
+            exact_duplicates=exact_duplicates,
+            near_duplicate_similarity=near,
+            author=author,
+            learned_documents=documents,
+            learned_token_counts=token_counts,
+        )
+
+
+def _queue(pipe: Pipeline, comment: CommentInput, policy: SitePolicy, member: str, now: float) -> _Reading:
+    """Queue one comment's writes and reads on the pipeline."""
     settings = policy.filters
     site = comment.site
-    pipe = client.pipeline(transaction=False)
+    before = len(pipe)
 
     velocity_kinds: list[str] = []
     identities = {
@@ -84,33 +159,7 @@ def gather_context(
     body_tokens = bayes.tokens(comment.body) if settings.bayes.enabled else []
     if settings.bayes.enabled:
         learning.queue_read(pipe, site, body_tokens)
-
-    replies = pipe.execute()
-    position = 0
-    velocity: dict[str, int] = {}
-    for kind in velocity_kinds:
-        velocity[kind] = int(replies[position + 2])
-        position += 4
-    exact_duplicates = 0
-    near = 0.0
-    if duplicate.enabled:
-        exact_duplicates = max(0, int(replies[position + 2]) - 1)
-        if len(comment.body.strip()) >= duplicate.min_chars:
-            near = _nearest(hashed, member, replies[position + 4])
-        position += 8
-    documents: dict[str, int] = {}
-    token_counts: dict[str, tuple[int, int]] = {}
-    if settings.bayes.enabled:
-        raw_documents, raw_spam, raw_ham = replies[position : position + 3]
-        documents, token_counts = learning.parse_counts(raw_documents, raw_spam, raw_ham, body_tokens)
-    return Context(
-        velocity=velocity,
-        exact_duplicates=exact_duplicates,
-        near_duplicate_similarity=near,
-        author=author,
-        learned_documents=documents,
-        learned_token_counts=token_counts,
-    )
+    return _Reading(comment, settings, member, hashed, velocity_kinds, body_tokens, len(pipe) - before)
 
 
 def _nearest(hashed: int, member: str, entries: list[bytes]) -> float:

@@ -1,0 +1,132 @@
+"""Comments the intake stored together are decided together (one task, one transaction) and each exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.storage.models import AuditEntry, Comment, Site, Verdict
+from tests.support import Process, wait_for
+from workers.publisher import enqueue_moderation
+
+
+def store_received(sessions: sessionmaker[Session], site: Site, bodies: list[str]) -> list[int]:
+    """Commit comments as the intake does (status `received`), without queueing them."""
+    with sessions() as session, session.begin():
+        rows = [
+            Comment(site_id=site.id, thread="batch", body=body, request_id=f"req-{n}") for n, body in enumerate(bodies)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return [row.id for row in rows]
+
+
+def statuses(sessions: sessionmaker[Session], ids: list[int]) -> dict[int, str]:
+    with sessions() as session:
+        return dict(session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(ids))).tuples())
+
+
+def count_per_comment(
+    sessions: sessionmaker[Session], model: type[AuditEntry] | type[Verdict], ids: list[int]
+) -> dict[int, int]:
+    with sessions() as session:
+        rows = session.execute(
+            select(model.comment_id, func.count()).where(model.comment_id.in_(ids)).group_by(model.comment_id)
+        ).tuples()
+        return {comment_id: 0 for comment_id in ids} | dict(rows)
+
+
+def decided(sessions: sessionmaker[Session], ids: list[int]) -> bool:
+    return "received" not in statuses(sessions, ids).values()
+
+
+def test_a_group_is_decided_once_each_with_one_audit_row_even_when_queued_twice(
+    site: Site, worker: Process, sessions: sessionmaker[Session], redis_client: redis.Redis
+) -> None:
+    bodies = [f"Comment {n} of a group, calm and ordinary." for n in range(12)]
+    bodies[3] = "Buy cheap pills at http://a.example http://b.example http://c.example now"
+    ids = store_received(sessions, site, bodies)
+    # The whole group twice (a redelivery), and part of it again in another group.
+    enqueue_moderation(redis_client, [(comment_id, "") for comment_id in ids])
+    enqueue_moderation(redis_client, [(comment_id, "") for comment_id in ids])
+    enqueue_moderation(redis_client, [(comment_id, "") for comment_id in ids[:5]])
+    wait_for(lambda: decided(sessions, ids), what="every comment of the group decided")
+    marker = store_received(sessions, site, ["A later comment, decided after the duplicates."])
+    enqueue_moderation(redis_client, [(marker[0], "")])
+    wait_for(lambda: decided(sessions, marker), what="the later comment decided")
+
+    found = statuses(sessions, ids)
+    assert found[ids[3]] == "held"  # three links: each comment has its own decision, not its group's
+    assert {found[comment_id] for comment_id in ids if comment_id != ids[3]} == {"published"}
+    assert set(count_per_comment(sessions, AuditEntry, ids).values()) == {1}
+    verdicts = count_per_comment(sessions, Verdict, ids)
+    assert verdicts[ids[3]] >= 1 and verdicts[ids[0]] == 0
+    with sessions() as session:
+        versions = set(session.scalars(select(Comment.version).where(Comment.id.in_(ids))))
+    assert versions == {2}
+
+
+def test_an_unknown_or_deleted_comment_in_a_group_does_not_stop_the_others(
+    site: Site, worker: Process, sessions: sessionmaker[Session], redis_client: redis.Redis
+) -> None:
+    ids = store_received(sessions, site, [f"Comment {n}, one of three." for n in range(3)])
+    with sessions() as session, session.begin():
+        session.execute(text("DELETE FROM comments WHERE id = :id"), {"id": ids[1]})
+    enqueue_moderation(redis_client, [(ids[0], ""), (ids[1], ""), (ids[2], ""), (ids[2] + 10_000, "")])
+    kept = [ids[0], ids[2]]
+    wait_for(lambda: decided(sessions, kept), what="the two comments left decided")
+    assert set(statuses(sessions, kept).values()) == {"published"}
+
+
+@pytest.fixture
+def refuse_audit_of(sessions: sessionmaker[Session]) -> Iterator[Callable[[int], None]]:
+    """Make PostgreSQL refuse (with a trigger) the audit row of the comment given: a comment that cannot be decided."""
+    with sessions() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("the refusal is a PostgreSQL trigger")
+
+    def refuse(comment_id: int) -> None:
+        with sessions() as session, session.begin():
+            session.execute(
+                text(
+                    "CREATE OR REPLACE FUNCTION sift_test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                    f"BEGIN IF NEW.comment_id = {int(comment_id)} THEN RAISE EXCEPTION 'refused by the test'; "
+                    "END IF; RETURN NEW; END $$"
+                )
+            )
+            session.execute(
+                text(
+                    "CREATE TRIGGER sift_test_refuse_audit BEFORE INSERT ON audit_log "
+                    "FOR EACH ROW EXECUTE FUNCTION sift_test_refuse_audit()"
+                )
+            )
+
+    yield refuse
+    with sessions() as session, session.begin():
+        session.execute(text("DROP TRIGGER IF EXISTS sift_test_refuse_audit ON audit_log"))
+        session.execute(text("DROP FUNCTION IF EXISTS sift_test_refuse_audit()"))
+
+
+def test_a_comment_that_cannot_be_decided_does_not_lose_the_rest_of_its_group(
+    site: Site,
+    worker: Process,
+    sessions: sessionmaker[Session],
+    redis_client: redis.Redis,
+    refuse_audit_of: Callable[[int], None],
+) -> None:
+    ids = store_received(sessions, site, [f"Comment {n} of a group with one bad apple." for n in range(6)])
+    refuse_audit_of(ids[2])
+    enqueue_moderation(redis_client, [(comment_id, "") for comment_id in ids])
+    others = [comment_id for comment_id in ids if comment_id != ids[2]]
+    wait_for(lambda: decided(sessions, others), what="the group's other comments decided")
+
+    found = statuses(sessions, ids)
+    assert found[ids[2]] == "received"  # left for the sweeper, nothing half-written
+    assert {found[comment_id] for comment_id in others} == {"published"}
+    audits = count_per_comment(sessions, AuditEntry, ids)
+    assert audits[ids[2]] == 0
+    assert {audits[comment_id] for comment_id in others} == {1}
