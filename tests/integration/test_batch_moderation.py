@@ -13,6 +13,37 @@ from service.storage.models import AuditEntry, Comment, Site, Verdict
 from tests.support import Process, wait_for
 from workers.publisher import enqueue_moderation
 
+# Distinct enough that none is a near duplicate of another (that filter would hold it).
+OPINIONS = [
+    "I agree with most of this.",
+    "Thanks for the clear write-up.",
+    "Not sure the numbers add up here.",
+    "This matches what I saw last spring.",
+    "Well argued, though I would add one point.",
+    "Great photos!",
+    "My grandmother grew up on that street.",
+    "Could you link the original report?",
+    "Happy to see this covered.",
+    "The second paragraph surprised me.",
+    "Our school tried this in 2019.",
+    "Interesting comparison with Oslo.",
+]
+TOPICS = [
+    "The bridge repairs took far too long.",
+    "Bus fares should stay where they are.",
+    "Library hours matter a lot.",
+    "Parking near the market is hopeless.",
+    "The new park looks lovely in autumn.",
+    "Bike lanes need better paint.",
+    "Council meetings should be streamed.",
+    "Rents keep climbing every year.",
+    "The harbour festival was fun.",
+    "Recycling pickup is often late.",
+    "More trees on Elm Street, please.",
+    "The museum deserves more visitors.",
+]
+BODIES = [f"{opinion} {topic}" for opinion, topic in zip(OPINIONS, TOPICS, strict=True)]
+
 
 def store_received(sessions: sessionmaker[Session], site: Site, bodies: list[str]) -> list[int]:
     """Commit comments as the intake does (status `received`), without queueing them."""
@@ -27,7 +58,9 @@ def store_received(sessions: sessionmaker[Session], site: Site, bodies: list[str
 
 def statuses(sessions: sessionmaker[Session], ids: list[int]) -> dict[int, str]:
     with sessions() as session:
-        return dict(session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(ids))).tuples())
+        return {
+            row[0]: row[1] for row in session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(ids)))
+        }
 
 
 def count_per_comment(
@@ -36,8 +69,8 @@ def count_per_comment(
     with sessions() as session:
         rows = session.execute(
             select(model.comment_id, func.count()).where(model.comment_id.in_(ids)).group_by(model.comment_id)
-        ).tuples()
-        return {comment_id: 0 for comment_id in ids} | dict(rows)
+        )
+        return {comment_id: 0 for comment_id in ids} | {row[0]: row[1] for row in rows}
 
 
 def decided(sessions: sessionmaker[Session], ids: list[int]) -> bool:
@@ -47,7 +80,7 @@ def decided(sessions: sessionmaker[Session], ids: list[int]) -> bool:
 def test_a_group_is_decided_once_each_with_one_audit_row_even_when_queued_twice(
     site: Site, worker: Process, sessions: sessionmaker[Session], redis_client: redis.Redis
 ) -> None:
-    bodies = [f"Comment {n} of a group, calm and ordinary." for n in range(12)]
+    bodies = list(BODIES)
     bodies[3] = "Buy cheap pills at http://a.example http://b.example http://c.example now"
     ids = store_received(sessions, site, bodies)
     # The whole group twice (a redelivery), and part of it again in another group.
@@ -73,7 +106,7 @@ def test_a_group_is_decided_once_each_with_one_audit_row_even_when_queued_twice(
 def test_an_unknown_or_deleted_comment_in_a_group_does_not_stop_the_others(
     site: Site, worker: Process, sessions: sessionmaker[Session], redis_client: redis.Redis
 ) -> None:
-    ids = store_received(sessions, site, [f"Comment {n}, one of three." for n in range(3)])
+    ids = store_received(sessions, site, BODIES[:3])
     with sessions() as session, session.begin():
         session.execute(text("DELETE FROM comments WHERE id = :id"), {"id": ids[1]})
     enqueue_moderation(redis_client, [(ids[0], ""), (ids[1], ""), (ids[2], ""), (ids[2] + 10_000, "")])
@@ -118,7 +151,7 @@ def test_a_comment_that_cannot_be_decided_does_not_lose_the_rest_of_its_group(
     redis_client: redis.Redis,
     refuse_audit_of: Callable[[int], None],
 ) -> None:
-    ids = store_received(sessions, site, [f"Comment {n} of a group with one bad apple." for n in range(6)])
+    ids = store_received(sessions, site, BODIES[:6])
     refuse_audit_of(ids[2])
     enqueue_moderation(redis_client, [(comment_id, "") for comment_id in ids])
     others = [comment_id for comment_id in ids if comment_id != ids[2]]
