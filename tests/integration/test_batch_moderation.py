@@ -9,6 +9,8 @@ import redis
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.domain.statuses import Status
+from service.storage.comments import SYSTEM, Move, change_status, change_statuses
 from service.storage.models import AuditEntry, Comment, Site, Verdict
 from tests.support import Process, wait_for
 from workers.publisher import enqueue_moderation
@@ -163,3 +165,27 @@ def test_a_comment_that_cannot_be_decided_does_not_lose_the_rest_of_its_group(
     audits = count_per_comment(sessions, AuditEntry, ids)
     assert audits[ids[2]] == 0
     assert {audits[comment_id] for comment_id in others} == {1}
+
+
+def test_a_batch_compare_and_set_moves_only_the_comments_nobody_moved_meanwhile(
+    site: Site, sessions: sessionmaker[Session]
+) -> None:
+    ids = store_received(sessions, site, BODIES[:4])
+    with sessions() as first, first.begin():
+        loaded = list(first.scalars(select(Comment).where(Comment.id.in_(ids)).order_by(Comment.id)))
+        # Another worker decides the second comment after this one read it.
+        with sessions() as other, other.begin():
+            other_row = other.get(Comment, ids[1])
+            assert other_row is not None
+            assert change_status(other, other_row, Status.HELD, SYSTEM, action="hold")
+        moves = [Move(comment, Status.PUBLISHED, "publish", values={"score": 0.1}) for comment in loaded[:3]]
+        moves.append(Move(loaded[3], Status.HELD, "hold", reason="held for the test"))
+        moved = change_statuses(first, moves, SYSTEM)
+    assert moved == [True, False, True, True]
+    assert statuses(sessions, ids) == {ids[0]: "published", ids[1]: "held", ids[2]: "published", ids[3]: "held"}
+    assert set(count_per_comment(sessions, AuditEntry, ids).values()) == {1}
+    with sessions() as session:
+        versions = dict(session.execute(select(Comment.id, Comment.version).where(Comment.id.in_(ids))).all())
+        scores = dict(session.execute(select(Comment.id, Comment.score).where(Comment.id.in_(ids))).all())
+    assert set(versions.values()) == {2}
+    assert scores[ids[0]] == scores[ids[2]] == 0.1

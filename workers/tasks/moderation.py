@@ -9,7 +9,7 @@ from typing import cast
 import redis
 import structlog
 from celery import shared_task
-from sqlalchemy import ColumnElement, Select, Table, bindparam, func, insert, select
+from sqlalchemy import ColumnElement, Select, Table, TextClause, bindparam, func, insert, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
@@ -171,9 +171,49 @@ def load_author_histories(session: Session, comments: list[Comment]) -> list[Aut
 
     So a comment does not count for a later one by the same author in the same batch, as between
     two workers deciding at once; the intake's per-address rate limit keeps such pairs rare, and
-    velocity (counted in Redis, in order) still sees every one.
+    velocity (counted in Redis, in order) still sees every one. On PostgreSQL one statement per
+    kind of author (email, address) reads the whole batch's: the same index scan per comment,
+    through a LATERAL join, instead of a round trip each.
     """
-    return [load_author_history(session, comment) for comment in comments]
+    if len(comments) == 1 or session.get_bind().dialect.name != "postgresql":
+        return [load_author_history(session, comment) for comment in comments]
+    by_email = [(c.id, c.site_id, c.author_email) for c in comments if c.author_email]
+    by_address = [(c.id, c.site_id, c.client_ip) for c in comments if not c.author_email and c.client_ip]
+    counts: dict[int, dict[str, int]] = {}
+    for query, authors in ((_BATCH_HISTORY_BY_EMAIL, by_email), (_BATCH_HISTORY_BY_ADDRESS, by_address)):
+        if not authors:
+            continue
+        ids, sites, names_ = (list(column) for column in zip(*authors, strict=True))
+        for comment_id, status, count in session.execute(query, {"ids": ids, "sites": sites, "authors": names_}):
+            counts.setdefault(comment_id, {})[status] = count
+    return [_history(counts.get(comment.id, {})) for comment in comments]
+
+
+def _history(counts: dict[str, int]) -> AuthorHistory:
+    return AuthorHistory(
+        approved=counts.get(Status.PUBLISHED.value, 0),
+        rejected=counts.get(Status.REJECTED.value, 0),
+        held=counts.get(Status.HELD.value, 0),
+    )
+
+
+def _batch_history_query(author_column: str) -> TextClause:
+    """`_author_history_query` for a batch: (comment id, status, count) rows, arrays of ids, sites and authors in."""
+    decided = ", ".join(f"'{status.value}'" for status in (Status.PUBLISHED, Status.REJECTED, Status.HELD))
+    # S608: our own column names and statuses; the values travel as parameters.
+    return text(
+        "SELECT batch.comment_id, latest.status, count(*) "  # noqa: S608
+        "FROM unnest(CAST(:ids AS BIGINT[]), CAST(:sites AS BIGINT[]), CAST(:authors AS VARCHAR[])) "
+        "AS batch(comment_id, site_id, author) "
+        "CROSS JOIN LATERAL (SELECT comments.status FROM comments WHERE comments.site_id = batch.site_id "
+        f"AND comments.{author_column} = batch.author AND comments.id != batch.comment_id "
+        f"AND comments.status IN ({decided}) ORDER BY comments.id DESC LIMIT {AUTHOR_HISTORY_LIMIT}) AS latest "
+        "GROUP BY batch.comment_id, latest.status"
+    )
+
+
+_BATCH_HISTORY_BY_EMAIL = _batch_history_query("author_email")
+_BATCH_HISTORY_BY_ADDRESS = _batch_history_query("client_ip")
 
 
 def load_author_history(session: Session, comment: Comment) -> AuthorHistory:
@@ -193,12 +233,7 @@ def load_author_history(session: Session, comment: Comment) -> AuthorHistory:
     else:
         return AuthorHistory()
     rows = session.execute(query, {"site_id": comment.site_id, "author": author, "comment_id": comment.id})
-    counts = {status: count for status, count in rows}
-    return AuthorHistory(
-        approved=counts.get(Status.PUBLISHED.value, 0),
-        rejected=counts.get(Status.REJECTED.value, 0),
-        held=counts.get(Status.HELD.value, 0),
-    )
+    return _history({status: count for status, count in rows})
 
 
 # Statements built once, with the values passed at execution: building them per decision was a
