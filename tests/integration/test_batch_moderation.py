@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -103,6 +104,14 @@ def test_a_group_is_decided_once_each_with_one_audit_row_even_when_queued_twice(
     with sessions() as session:
         versions = set(session.scalars(select(Comment.version).where(Comment.id.in_(ids))))
     assert versions == {2}
+    # Each decision is logged under the request id stored with its comment.
+    logged = {}
+    for line in worker.log().splitlines():
+        if line.startswith("{") and '"moderation.decided"' in line:
+            record = json.loads(line)
+            if record.get("comment_id") in ids and record.get("outcome") != "already-decided":
+                logged[record["comment_id"]] = record.get("request_id")
+    assert logged == {comment_id: f"req-{n}" for n, comment_id in enumerate(ids)}
 
 
 def test_an_unknown_or_deleted_comment_in_a_group_does_not_stop_the_others(

@@ -96,9 +96,10 @@ def moderate_comments(self, comment_ids: list[int]) -> list[str]:  # type: ignor
 def decide_comments(resources: Resources, comment_ids: list[int]) -> list[str]:
     """Decide the still-received comments of `comment_ids` in one transaction; one outcome per id.
 
-    One SELECT for the comments, one Redis round trip for all their contexts, the filters, one
-    compare-and-set per comment (which still protects against a concurrent run: the UPDATE
-    matches only a still-received row), the audit rows and verdicts in one INSERT each, one commit.
+    One SELECT for the comments, their authors' histories, one Redis round trip for all their
+    contexts, the filters, a compare-and-set per comment (on PostgreSQL one UPDATE for all of one
+    kind of decision; each row still matches only if still received at the version read, which
+    protects against a concurrent run), the audit rows and verdicts in one INSERT each, one commit.
     """
     outcomes = dict.fromkeys(comment_ids, "unknown")
     decided: list[tuple[Comment, str, Decision, float]] = []
@@ -133,9 +134,9 @@ def decide_comments(resources: Resources, comment_ids: list[int]) -> list[str]:
     for (comment, site_name, decision, pipeline_seconds), moved in zip(decided, applied, strict=True):
         outcome = decision.action.value if moved else "already-decided"
         outcomes[comment.id] = outcome
-        log.info(
-            "moderation.decided", comment_id=comment.id, site=site_name, outcome=outcome, request_id=comment.request_id
-        )
+        # Each under the request id stored with it: a group's message carries no single one.
+        carried = {"request_id": comment.request_id} if comment.request_id else {}
+        log.info("moderation.decided", comment_id=comment.id, site=site_name, outcome=outcome, **carried)
         if moved:
             metrics.record_decision(site_name, outcome, (utcnow() - received_at[comment.id]).total_seconds())
             # Only decisions that were applied: a redelivered task that found the comment decided counts nothing.
