@@ -179,6 +179,9 @@ def test_a_comment_that_cannot_be_decided_does_not_lose_the_rest_of_its_group(
 def test_a_batch_compare_and_set_moves_only_the_comments_nobody_moved_meanwhile(
     site: Site, sessions: sessionmaker[Session]
 ) -> None:
+    with sessions() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("SQLite serialises writers: the other worker could not decide meanwhile")
     ids = store_received(sessions, site, BODIES[:4])
     with sessions() as first, first.begin():
         loaded = list(first.scalars(select(Comment).where(Comment.id.in_(ids)).order_by(Comment.id)))
