@@ -77,6 +77,29 @@ def analyze_command(seconds: float, connections: tuple[int, ...], gunicorn_worke
     click.echo(json.dumps(figures, indent=2) if as_json else format_analyze_report(figures))
 
 
+@click.command("drain")
+@click.option("--comments", default=3000, show_default=True, help="Received comments queued for the workers.")
+@click.option("--workers", default=2, show_default=True, help="Independent worker processes (solo pool).")
+@click.option(
+    "--group", default=16, show_default=True, help="Comments per LPUSH, as the intake's group commit queues them."
+)
+@click.option("--noop-tasks", default=5000, show_default=True, help="No-op Celery tasks drained for the ceiling.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a report.")
+def drain_command(comments: int, workers: int, group: int, noop_tasks: int, as_json: bool) -> None:
+    """Measure the workers alone: decided comments/s and CPU per decided comment, against a no-op Celery drain."""
+    from bench.drain import DrainOptions, format_drain_report, run_drain
+    from service.commands.settings import load_settings, require_current_schema
+
+    settings = load_settings()
+    require_current_schema(settings)
+    options = DrainOptions(comments=comments, workers=workers, group=group, noop_tasks=noop_tasks)
+    try:
+        figures = run_drain(settings, options)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(figures, indent=2) if as_json else format_drain_report(figures))
+
+
 @click.group()
 def main() -> None:
     """The HTTP load benchmarks."""
@@ -84,6 +107,7 @@ def main() -> None:
 
 main.add_command(load_command)
 main.add_command(analyze_command)
+main.add_command(drain_command)
 
 if __name__ == "__main__":
     main(prog_name="sift bench")

@@ -5,6 +5,8 @@
 QUEUE = "sift"
 
 MODERATE_COMMENT = "moderation.moderate_comment"
+# A list of comment ids: what the intake queues, one message per group of comments it stored.
+MODERATE_COMMENTS = "moderation.moderate_comments"
 DRY_RUN = "moderation.dry_run"
 SWEEP_RECEIVED = "maintenance.sweep_received"
 APPLY_RETENTION = "maintenance.apply_retention"

@@ -42,6 +42,13 @@ def load_command(arguments: tuple[str, ...]) -> None:
     run_benchmark("bench.commands", ["load", *arguments])
 
 
+@bench_command.command("drain", **_FORWARDED)
+@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+def drain_command(arguments: tuple[str, ...]) -> None:
+    """Measure the workers alone: decided/s, CPU per decided comment, against a no-op drain (--help: options)."""
+    run_benchmark("bench.commands", ["drain", *arguments])
+
+
 @bench_command.command("analyze", **_FORWARDED)
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
 def analyze_command(arguments: tuple[str, ...]) -> None:

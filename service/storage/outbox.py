@@ -67,15 +67,27 @@ _ENABLED_ENDPOINTS = select(_ENDPOINTS.c.id, _ENDPOINTS.c.events).where(
 )
 
 
+def enabled_endpoints(session: Session, site_id: int) -> list[tuple[int, list[str]]]:
+    """The site's enabled endpoints, (id, events subscribed to) each."""
+    return [(endpoint_id, events) for endpoint_id, events in session.execute(_ENABLED_ENDPOINTS, {"site_id": site_id})]
+
+
 def record_event(
-    session: Session, site: Site, event_type: str, data: dict[str, Any], comment_id: int | None, request_id: str = ""
+    session: Session,
+    site: Site,
+    event_type: str,
+    data: dict[str, Any],
+    comment_id: int | None,
+    request_id: str = "",
+    endpoints: list[tuple[int, list[str]]] | None = None,
 ) -> WebhookMessage | None:
-    """Add an event and one pending delivery per enabled endpoint subscribed to it."""
-    endpoint_ids = [
-        endpoint_id
-        for endpoint_id, events in session.execute(_ENABLED_ENDPOINTS, {"site_id": site.id})
-        if event_type in events
-    ]
+    """Add an event and one pending delivery per enabled endpoint subscribed to it.
+
+    `endpoints`: the site's `enabled_endpoints`, when the caller read them already in this transaction.
+    """
+    if endpoints is None:
+        endpoints = enabled_endpoints(session, site.id)
+    endpoint_ids = [endpoint_id for endpoint_id, events in endpoints if event_type in events]
     if not endpoint_ids:
         return None
     return _add_message(session, site.id, event_type, data, comment_id, request_id, endpoint_ids)

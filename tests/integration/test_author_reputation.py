@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.storage.accounts import create_site
 from service.storage.models import Comment, Site, Verdict
 from tests.support import Process, wait_for
-from workers.tasks.moderation import AUTHOR_HISTORY_LIMIT
+from workers.tasks.moderation import AUTHOR_HISTORY_LIMIT, load_author_histories, load_author_history
 
 EMAIL = "returning@example.org"
 THREE_LINKS = "Sources: http://a.example http://b.example http://c.example"
@@ -70,3 +70,36 @@ def test_only_the_authors_latest_decided_comments_count(
     assert status == "published"
     assert reasons["links"].endswith("(published: trusted author)")
     assert "author-reputation" not in reasons
+
+
+def test_a_batch_reads_each_authors_history_as_one_comment_at_a_time_would(
+    site: Site, sessions: sessionmaker[Session]
+) -> None:
+    with sessions() as session, session.begin():
+        other_site = create_site(session, "elsewhere", "Elsewhere").id
+    store_history(sessions, other_site, ["published"] * 3)
+    store_history(sessions, site.id, ["rejected", "published", "rejected", "held", "received"])
+    store_history(sessions, site.id, ["published"] * (AUTHOR_HISTORY_LIMIT + 3), email="prolific@example.org")
+    with sessions() as session, session.begin():
+        session.add_all(
+            Comment(site_id=site.id, thread="older", body="By address.", client_ip="198.51.100.7", status=status)
+            for status in ("held", "held", "published")
+        )
+        batch = [
+            Comment(site_id=site.id, thread="t", body="New.", author_email=EMAIL),
+            Comment(site_id=site.id, thread="t", body="New.", author_email="prolific@example.org"),
+            Comment(site_id=site.id, thread="t", body="New.", client_ip="198.51.100.7"),
+            Comment(site_id=site.id, thread="t", body="New.", author_email="newcomer@example.org"),
+            Comment(site_id=site.id, thread="t", body="New.", author_email=EMAIL),
+            Comment(site_id=other_site, thread="t", body="New.", author_email=EMAIL),
+            Comment(site_id=site.id, thread="t", body="Nobody."),
+        ]
+        session.add_all(batch)
+        session.flush()
+        together = load_author_histories(session, batch)
+        one_by_one = [load_author_history(session, comment) for comment in batch]
+    assert together == one_by_one
+    assert (together[0].rejected, together[0].approved, together[0].held) == (2, 1, 1)
+    assert together[1].approved == AUTHOR_HISTORY_LIMIT
+    assert (together[2].held, together[2].approved) == (2, 1)
+    assert together[5].approved == 3

@@ -13,7 +13,7 @@ import redis
 from config.settings import DEFAULT_SITES_DIR
 from config.sites import SitePolicies
 from workers import learning
-from workers.context import gather_context
+from workers.context import gather_context, gather_contexts
 from workers.filters.analysis import analyze
 from workers.filters.base import AuthorHistory, CommentInput
 from workers.filters.fingerprint import simhash
@@ -118,3 +118,36 @@ def test_near_duplicates_match_fingerprints_stored_before_they_were_zero_padded(
     client.zadd(f"sift:window:{site}:simhash", {f"old-1:{earlier:x}": time.time(), "old-2:3f": time.time()})
     context = gather_context(client, comment(site, body), POLICY, AuthorHistory(), member="new")
     assert context.near_duplicate_similarity == 1.0
+
+
+def test_a_batch_reads_the_same_context_as_one_comment_at_a_time(client, site):
+    """One pipeline for a group: each comment counts the ones before it (velocity, exact and near duplicates)."""
+    body = "Buy the best replica watches at our shop today, lowest prices guaranteed!"
+    bodies = ["Something else entirely, about parking.", body, body.upper(), body.replace("today", "now")]
+    gather_context(
+        client, comment(site, "An older comment on the bridge repairs."), POLICY, AuthorHistory(), member="0"
+    )
+    contexts = gather_contexts(
+        client, [(comment(site, text), POLICY, AuthorHistory(), str(n)) for n, text in enumerate(bodies, start=1)]
+    )
+    one_at_a_time = [
+        gather_context(client, comment(f"{site}-single", text), POLICY, AuthorHistory(), member=str(n))
+        for n, text in enumerate(["An older comment on the bridge repairs.", *bodies])
+    ][1:]
+    try:
+        assert [c.velocity["ip"] for c in contexts] == [2, 3, 4, 5]
+        assert [c.exact_duplicates for c in contexts] == [0, 0, 1, 0]
+        assert contexts[0].near_duplicate_similarity < 0.85 and contexts[3].near_duplicate_similarity >= 0.75
+        assert [(c.velocity, c.exact_duplicates, c.near_duplicate_similarity) for c in contexts] == [
+            (c.velocity, c.exact_duplicates, c.near_duplicate_similarity) for c in one_at_a_time
+        ]
+        # Run again (a redelivered group): nothing counts twice, and no comment matches itself.
+        again = gather_contexts(
+            client, [(comment(site, text), POLICY, AuthorHistory(), str(n)) for n, text in enumerate(bodies, start=1)]
+        )
+        assert [c.velocity["ip"] for c in again] == [5, 5, 5, 5]
+        assert again[0].near_duplicate_similarity == contexts[0].near_duplicate_similarity
+    finally:
+        keys = list(client.scan_iter(f"sift:*:{site}-single:*"))
+        if keys:
+            client.delete(*keys)

@@ -137,10 +137,12 @@ def test_the_writer_stores_and_queues_the_good_rows_of_a_group_and_fails_only_th
     assert isinstance(first, int) and isinstance(third, int)
     with sessions() as session:
         assert session.scalars(select(Comment.body).order_by(Comment.id)).all() == ["first", "third"]
-    # One task message per stored comment, the first pushed first (the workers pop from the right).
-    queued = [json.loads(message) for message in reversed(broker.lrange(names.QUEUE, 0, -1))]
-    assert [message["headers"]["argsrepr"] for message in queued] == [f"[{first}]", f"[{third}]"]
-    assert [message["headers"][REQUEST_ID_HEADER] for message in queued] == ["req-first", "req-third"]
+    # One task message for the stored comments of the group, in order; the worker logs each under
+    # the request id stored with it (two request ids: the message carries neither).
+    [queued] = [json.loads(message) for message in broker.lrange(names.QUEUE, 0, -1)]
+    assert queued["headers"]["task"] == names.MODERATE_COMMENTS
+    assert queued["headers"]["argsrepr"] == f"[[{first}, {third}]]"
+    assert REQUEST_ID_HEADER not in queued["headers"]
     broker.delete(names.QUEUE)
     engine.dispose()
 
@@ -165,7 +167,7 @@ def test_the_writer_stores_only_the_rows_its_admission_lets_in_and_the_others_ke
     assert isinstance(outcomes[0], int) and isinstance(outcomes[2], int)
     with sessions() as session:
         assert session.scalars(select(Comment.body).order_by(Comment.id)).all() == ["first", "third"]
-    assert broker.llen(names.QUEUE) == 2
+    assert broker.llen(names.QUEUE) == 1  # one message for the group's two stored comments
     broker.delete(names.QUEUE)
     engine.dispose()
 

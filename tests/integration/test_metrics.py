@@ -72,7 +72,8 @@ def test_metrics_count_comments_from_intake_to_decision_across_processes(
         found = wait_for(scraped, timeout=15, what="decisions visible in /metrics")
 
     assert found[("sift_comments_received_total", (("site", "demo"),))] == 6
-    assert found[("sift_tasks_total", (("outcome", "success"), ("task", "moderation.moderate_comment")))] == 6
+    # Posted one after another: each is a group of one, one task each.
+    assert found[("sift_tasks_total", (("outcome", "success"), ("task", "moderation.moderate_comments")))] == 6
     assert found[("sift_decision_seconds_count", ())] == 6
     assert ("sift_queue_depth", (("state", "waiting"),)) in found
     posted = [key for key in found if key[0] == "sift_http_requests_total" and ("status", "202") in key[1]]

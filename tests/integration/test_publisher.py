@@ -11,12 +11,13 @@ import base64
 import json
 from typing import Any
 
+import pytest
 import redis
 
 from config.settings import Settings
 from service.observability.structured_logs import REQUEST_ID_HEADER, bind_request_id, unbind_request_id
 from workers import names
-from workers.publisher import task_message
+from workers.publisher import batch_message, enqueue_moderation, task_message
 from workers.queue import make_celery
 
 # Unique per message or per process, so compared by kind rather than by value.
@@ -24,11 +25,13 @@ _VARYING_HEADERS = {"id", "root_id", "origin"}
 _VARYING_PROPERTIES = {"correlation_id", "delivery_tag", "reply_to"}
 
 
-def _celery_message(settings: Settings, client: redis.Redis, comment_id: int) -> dict[str, Any]:
+def _celery_message(
+    settings: Settings, client: redis.Redis, comment_id: int | list[int], task: str = names.MODERATE_COMMENT
+) -> dict[str, Any]:
     """What `send_task` writes, on a list of its own so a running worker does not take it."""
     queue = "sift-test:publisher"
     client.delete(queue)
-    make_celery(settings).send_task(names.MODERATE_COMMENT, args=[comment_id], queue=queue)
+    make_celery(settings).send_task(task, args=[comment_id], queue=queue)
     raw = client.rpop(queue)
     assert raw is not None
     message: dict[str, Any] = json.loads(raw)
@@ -36,11 +39,16 @@ def _celery_message(settings: Settings, client: redis.Redis, comment_id: int) ->
     return message
 
 
-def test_the_message_matches_send_task(settings: Settings, redis_client: redis.Redis) -> None:
+@pytest.mark.parametrize("batch", [False, True], ids=["one comment", "a group"])
+def test_the_message_matches_send_task(settings: Settings, redis_client: redis.Redis, batch: bool) -> None:
     bind_request_id("req-0123456789")
     try:
-        theirs = _celery_message(settings, redis_client, 42)
-        ours = json.loads(task_message(42, "req-0123456789"))
+        if batch:
+            theirs = _celery_message(settings, redis_client, [42, 43, 44], names.MODERATE_COMMENTS)
+            ours = json.loads(batch_message([42, 43, 44], "req-0123456789"))
+        else:
+            theirs = _celery_message(settings, redis_client, 42)
+            ours = json.loads(task_message(42, "req-0123456789"))
     finally:
         unbind_request_id()
 
@@ -65,3 +73,20 @@ def test_each_message_has_its_own_task_id() -> None:
     assert first["headers"]["id"] != second["headers"]["id"]
     assert first["properties"]["delivery_tag"] != second["properties"]["delivery_tag"]
     assert REQUEST_ID_HEADER not in first["headers"]
+
+
+def test_a_group_is_queued_as_one_message_carrying_a_request_id_only_when_it_is_one_comments(
+    redis_client: redis.Redis,
+) -> None:
+    queue = "sift-test:groups"  # a list no worker consumes, read back below
+    redis_client.delete(queue)
+    enqueue_moderation(redis_client, [(7, "req-a"), (8, "req-b"), (9, "req-c")], queue=queue)
+    enqueue_moderation(redis_client, [(10, "req-d")], queue=queue)
+    raw = redis_client.lrange(queue, 0, -1)
+    redis_client.delete(queue)
+    single, group = (json.loads(message) for message in raw)  # LPUSH: the latest first
+    assert json.loads(base64.b64decode(group["body"]))[0] == [[7, 8, 9]]
+    assert group["headers"]["task"] == names.MODERATE_COMMENTS
+    assert REQUEST_ID_HEADER not in group["headers"]
+    assert json.loads(base64.b64decode(single["body"]))[0] == [[10]]
+    assert single["headers"][REQUEST_ID_HEADER] == "req-d"

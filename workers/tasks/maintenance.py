@@ -15,6 +15,10 @@ from workers.resources import resources_for
 
 log = structlog.get_logger(__name__)
 
+# Comments per re-sent message: as large as the intake's groups, so that a backlog left by a lost
+# queue is decided in batches, and small enough that several workers share it.
+SWEEP_BATCH = 16
+
 
 @shared_task(name=names.SWEEP_RECEIVED, bind=True, acks_late=True)
 def sweep_received(self) -> int:  # type: ignore[no-untyped-def]
@@ -26,9 +30,9 @@ def sweep_received(self) -> int:  # type: ignore[no-untyped-def]
             session.execute(
                 update(Comment).where(Comment.id.in_(stale)).values(enqueue_count=Comment.enqueue_count + 1)
             )
-    moderate = self.app.tasks[names.MODERATE_COMMENT]
-    for comment_id in stale:
-        moderate.delay(comment_id)
+    moderate = self.app.tasks[names.MODERATE_COMMENTS]
+    for start in range(0, len(stale), SWEEP_BATCH):
+        moderate.delay(stale[start : start + SWEEP_BATCH])
     if stale:
         log.info("sweeper.requeued", count=len(stale))
         metrics.record_sweeper_resent(len(stale))
