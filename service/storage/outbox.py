@@ -182,6 +182,12 @@ def record_attempt(
     session: Session, delivery_id: int, result: AttemptResult, now: dt.datetime, rng: random.Random
 ) -> str:
     """Log the attempt and move the delivery (and its endpoint's health) on; return the new state."""
+    # The endpoint's row is locked before the delivery's: the order every change to a whole
+    # endpoint takes (deleting it deletes its deliveries, disabling it cancels them), so an
+    # attempt recorded while an admin deletes the endpoint waits for it instead of deadlocking.
+    endpoint_id = session.scalar(select(WebhookDelivery.endpoint_id).where(WebhookDelivery.id == delivery_id))
+    if endpoint_id is None or session.get(WebhookEndpoint, endpoint_id, with_for_update=True) is None:
+        return "gone"
     delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True)
     if delivery is None:
         return "gone"

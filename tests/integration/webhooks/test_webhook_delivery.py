@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import random
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 from standardwebhooks import Webhook
 
@@ -19,7 +21,9 @@ from service.domain.statuses import Status
 from service.storage.accounts import create_site
 from service.storage.comments import SYSTEM, change_status
 from service.storage.models import Comment, Notice, Site, WebhookDelivery, WebhookEndpoint, utcnow
+from service.storage.outbox import record_attempt
 from service.webhooks.delivery import make_client
+from service.webhooks.schedule import AttemptResult
 from service.webhooks.sender import deliver_one
 from tests.integration.webhooks.conftest import Receiver, Reply, register
 from workers.webhooks import new_secret
@@ -313,3 +317,52 @@ def test_dead_deliveries_of_all_the_sites_endpoints_are_listed_together(
     assert sorted(d["endpoint_id"] for d in everything) == sorted([gone["id"], healthy["id"]])
     assert client.get("/v1/admin/sites/demo/webhooks/deliveries?state=lost", headers=admin_headers).status_code == 422
     assert client.get("/v1/admin/sites/other/webhooks/deliveries", headers=admin_headers).status_code == 404
+
+
+_WAITING_FOR_A_LOCK = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+)
+
+
+def test_an_attempt_recorded_while_an_admin_deletes_the_endpoint_waits_for_it_instead_of_deadlocking(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    site: Site,
+    sessions: sessionmaker[Session],
+    receiver: Receiver,
+) -> None:
+    endpoint = register(client, admin_headers, receiver, ["comment.published"])
+    publish_comment(sessions, site.id)
+    delivery_id = only_delivery(sessions).id
+    with sessions() as probe:
+        if probe.get_bind().dialect.name != "postgresql":
+            pytest.skip("SQLite serialises writers: the two transactions cannot interleave")
+    outcome: dict[str, object] = {}
+
+    def record_a_failed_attempt() -> None:
+        try:
+            with sessions() as session, session.begin():
+                failed = AttemptResult(status_code=500, latency_ms=3.0)
+                outcome["state"] = record_attempt(session, delivery_id, failed, utcnow(), random.Random(1))
+        except Exception as error:  # reported by the assertion below
+            outcome["error"] = error
+
+    # The admin's deletion as the route makes it: the endpoint's row locked first, then deleted
+    # (which deletes its deliveries), while the worker records an attempt at one of them.
+    with sessions() as admin, admin.begin():
+        row = admin.get(WebhookEndpoint, endpoint["id"], with_for_update=True)
+        worker = threading.Thread(target=record_a_failed_attempt)
+        worker.start()
+        with sessions() as watcher:
+            for _ in range(200):
+                waiting = watcher.scalar(_WAITING_FOR_A_LOCK)
+                if waiting or not worker.is_alive():
+                    break
+                watcher.rollback()
+                time.sleep(0.05)
+        admin.delete(row)
+    worker.join(timeout=30)
+
+    assert outcome == {"state": "gone"}
+    response = client.get(f"/v1/admin/sites/demo/webhooks/{endpoint['id']}", headers=admin_headers)
+    assert response.status_code == 404
