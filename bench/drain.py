@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -24,13 +23,12 @@ from typing import Any
 import redis
 from sqlalchemy import func, select, text
 
-from bench.load import BIN, SITE, _count, _reset_site, _stop, machine, prepare_run
+from bench.load import SITE, _count, _reset_site, _stop, decided_per_second, machine, prepare_run, start_worker
 from bench.noop_worker import NOOP_QUEUE, NOOP_TASK
-from config.settings import REPO_ROOT, Settings
+from config.settings import Settings
 from service.storage.comment_insert import insert_comments
 from service.storage.db import make_engine, make_hot_path_engine
 from service.storage.models import Comment
-from workers import names
 from workers.publisher import enqueue_moderation, task_message
 
 BODY = (
@@ -107,7 +105,7 @@ def _timed_drain(
     warm_up: list[int],
 ) -> dict[str, Any]:
     broker = redis.Redis.from_url(env["REDIS_URL"])
-    workers = [_start(env, work, "workers.celery_app", names.QUEUE, n) for n in range(options.workers)]
+    workers = [start_worker(env, work, n) for n in range(options.workers)]
     try:
         _wait_ready(workers, work)
         for comment_id in warm_up:
@@ -140,11 +138,7 @@ def _wait_decided(sessions: Any, ids: list[int], timeout: float) -> float:
     while time.monotonic() < deadline:
         with sessions() as session:
             if session.scalar(select(func.count()).where(decided)) == len(ids):
-                first, last = session.execute(
-                    select(func.min(Comment.decided_at), func.max(Comment.decided_at)).where(decided)
-                ).one()
-                span = (last - first).total_seconds()
-                return len(ids) / span if span > 0 else float(len(ids))
+                return decided_per_second(sessions, decided, len(ids))
         time.sleep(0.1)
     raise RuntimeError(f"workers did not decide {len(ids)} comments within {timeout:.0f}s")
 
@@ -152,7 +146,7 @@ def _wait_decided(sessions: Any, ids: list[int], timeout: float) -> float:
 def _noop_drain(env: dict[str, str], work: Path, options: DrainOptions, broker: redis.Redis) -> dict[str, Any]:
     """Drain no-op tasks with the same number of solo workers; tasks/s until the last is acknowledged."""
     broker.delete(NOOP_QUEUE)
-    workers = [_start(env, work, "bench.noop_worker", NOOP_QUEUE, n) for n in range(options.workers)]
+    workers = [start_worker(env, work, n, "bench.noop_worker", NOOP_QUEUE) for n in range(options.workers)]
     try:
         _wait_ready(workers, work)
         before = sum(_cpu_seconds(worker.pid) for worker in workers)
@@ -183,17 +177,6 @@ def _noop_message(n: int) -> bytes:
     message["headers"]["task"] = NOOP_TASK
     message["properties"]["delivery_info"]["routing_key"] = NOOP_QUEUE
     return json.dumps(message).encode()
-
-
-def _start(env: dict[str, str], work: Path, app: str, queue: str, number: int) -> Any:
-    log = open(work / f"{queue}-{number}.log", "ab")  # noqa: SIM115 - lives as long as the process
-    return subprocess.Popen(
-        [
-            str(BIN / "celery"), "-A", app, "worker", "--pool", "solo", "-Q", queue, "--loglevel", "WARNING",
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"drain-{number}-{os.getpid()}@%h",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
-    )  # fmt: skip
 
 
 def _wait_ready(workers: list[Any], work: Path) -> None:

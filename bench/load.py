@@ -68,7 +68,7 @@ def run_load(settings: Settings, options: LoadOptions, environ: dict[str, str] |
         api, base_url = _start_gunicorn("service.wsgi:app", env, options, work)
         try:
             backlog = _count(sessions, "received")
-            workers = [_start_worker(env, work, n) for n in range(options.celery_workers)]
+            workers = [start_worker(env, work, n) for n in range(options.celery_workers)]
             try:
                 decided_per_second = _drain(sessions, backlog, timeout=max(120.0, backlog / 50))
                 latency = _offer_at_fixed_rate(base_url, sessions, options)
@@ -183,12 +183,17 @@ def _drain(sessions: Any, backlog: int, timeout: float) -> float:
         time.sleep(0.25)
     if _count(sessions, "received"):
         raise RuntimeError(f"workers did not decide {backlog} comments within {timeout:.0f}s")
+    return decided_per_second(sessions, _bench_site(), backlog)
+
+
+def decided_per_second(sessions: Any, decided: Any, count: int) -> float:
+    """`count` decisions over the span from the first to the last of those `decided` selects."""
     with sessions() as session:
         first, last = session.execute(
-            select(func.min(Comment.decided_at), func.max(Comment.decided_at)).where(_bench_site())
+            select(func.min(Comment.decided_at), func.max(Comment.decided_at)).where(decided)
         ).one()
     span = (last - first).total_seconds() if first and last else 0.0
-    return backlog / span if span > 0 else float(backlog)
+    return count / span if span > 0 else float(count)
 
 
 def _offer_at_fixed_rate(base_url: str, sessions: Any, options: LoadOptions) -> dict[str, float]:
@@ -316,14 +321,17 @@ def _start_gunicorn(target: str, env: dict[str, str], options: LoadOptions, work
     raise RuntimeError(f"gunicorn {target} did not start; see {work}")
 
 
-def _start_worker(env: dict[str, str], work: Path, number: int) -> Any:
+def start_worker(
+    env: dict[str, str], work: Path, number: int, app: str = "workers.celery_app", queue: str = names.QUEUE
+) -> Any:
+    """One `--pool solo` Celery worker of `app` on `queue`, logging to `work`."""
     # Independent consumer loops scale; more pool children behind one loop do not (see performance-floors.md).
-    log = open(work / f"worker-{number}.log", "ab")  # noqa: SIM115
+    log = open(work / f"{queue}-{number}.log", "ab")  # noqa: SIM115 - lives as long as the process
     return subprocess.Popen(
         [
-            str(BIN / "celery"), "-A", "workers.celery_app", "worker", "--pool", "solo", "-Q", names.QUEUE,
+            str(BIN / "celery"), "-A", app, "worker", "--pool", "solo", "-Q", queue,
             "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "-n", f"bench-{number}-{os.getpid()}@%h",
+            "-n", f"bench-{queue}-{number}-{os.getpid()}@%h",
         ],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
     )  # fmt: skip
