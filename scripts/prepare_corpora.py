@@ -437,15 +437,20 @@ def convert_toxic_spans(snap: Snapshot) -> Iterator[Row]:
             yield row["text"], {"toxicity": 1.0}
 
 
-def convert_youtube(snap: Snapshot) -> Iterator[Row]:
+def youtube_rows(snap: Snapshot, paths: Iterable[str], label_columns: tuple[str, ...]) -> Iterator[Row]:
+    """Rows of YouTube Spam Collection files: the first of `label_columns` present is 1 (spam) or 0."""
     # CONTENT is the comment's HTML as the API returned it: <br /> line breaks, entities, a trailing BOM.
-    for path in ("data/Youtube04-Eminem.csv", "data/Youtube05-Shakira.csv"):
+    for path in paths:
         for row in csv_rows(snap.show(path)):
-            label = row.get("CLASS", row.get("label"))
+            label = next((row[column] for column in label_columns if column in row), None)
             if label not in ("0", "1"):
-                raise SystemExit(f"youtube: unexpected label {label!r} in {path}")
+                raise SystemExit(f"{snap.repo}: unexpected label {label!r} in {path}")
             text = html.unescape(re.sub(r"<br\s*/?>", "\n", row["CONTENT"])).replace("\ufeff", "")
             yield text, {"spam": float(label)}
+
+
+def convert_youtube(snap: Snapshot) -> Iterator[Row]:
+    yield from youtube_rows(snap, ("data/Youtube04-Eminem.csv", "data/Youtube05-Shakira.csv"), ("CLASS", "label"))
 
 
 def split_email(text: str) -> tuple[str, str]:
@@ -473,7 +478,7 @@ def convert_datacamp(snap: Snapshot) -> Iterator[Row]:
     for row in csv_rows(snap.show(_DATACAMP_FILE)):
         label = row["label"].strip()
         if label in ("0", "1"):
-            yield clean(row["comment"].replace("\xa0", " ")), {"spam": float(label)}
+            yield row["comment"].replace("\xa0", " "), {"spam": float(label)}
 
 
 _YOUTUBE_2014_FILES = tuple(
@@ -489,12 +494,7 @@ _YOUTUBE_2014_FILES = tuple(
 
 
 def convert_youtube_2014(snap: Snapshot) -> Iterator[Row]:
-    for path in _YOUTUBE_2014_FILES:
-        for row in csv_rows(snap.show(path)):
-            if row["TAG"] not in ("0", "1"):
-                raise SystemExit(f"youtube 2014: unexpected TAG {row['TAG']!r} in {path}")
-            text = html.unescape(re.sub(r"<br\s*/?>", "\n", row["CONTENT"])).replace("\ufeff", "")
-            yield clean(text), {"spam": float(row["TAG"])}
+    yield from youtube_rows(snap, _YOUTUBE_2014_FILES, ("TAG",))
 
 
 # Janitr's labels that mean the post is there to sell, scam or farm clicks; "promo" alone (a brand or
@@ -526,9 +526,9 @@ def convert_janitr(snap: Snapshot) -> Iterator[Row]:
             continue  # written as examples by the authors, not collected
         labels = set(post["labels"])
         if labels & _JANITR_SPAM:
-            yield clean(post["text"]), {"spam": 1.0}
+            yield post["text"], {"spam": 1.0}
         elif "promo" not in labels:
-            yield clean(post["text"]), {"spam": 0.0}
+            yield post["text"], {"spam": 0.0}
 
 
 # --- registry ---------------------------------------------------------------------------------

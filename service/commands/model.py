@@ -130,11 +130,8 @@ def evaluate_command(
     data = data or _default_data()
     corpora = corpora or _default_corpora()
     loaded, shared = _load(data, corpora, echo=not as_json)
-    targets = [
-        (str(path.relative_to(data)), path)
-        for path in shared
-        if not (only or held_corpora) or str(path.relative_to(data)) in only
-    ]
+    named = [(str(path.relative_to(data)), path) for path in shared]
+    targets = [(name, path) for name, path in named if not (only or held_corpora) or name in only]
     for name in held_corpora:
         path = corpora / f"{name}.csv"
         if not path.is_file():
